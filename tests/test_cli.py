@@ -1,0 +1,23 @@
+"""The CLI frame: commands registered, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from altresponse import __version__
+from altresponse.cli import app
+from altresponse.errors import AdapterError, AltresponseError, InputError, ProgramError
+
+runner = CliRunner()
+
+
+def test_version_prints_package_version():
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == __version__
+
+
+def test_error_classes_carry_builtin_bases_and_exit_codes():
+    assert issubclass(ProgramError, ValueError) and ProgramError.exit_code == 2
+    assert issubclass(AdapterError, AltresponseError) and AdapterError.exit_code == 2
+    assert issubclass(InputError, OSError) and InputError.exit_code == 3
