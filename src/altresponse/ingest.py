@@ -1,0 +1,1194 @@
+"""Ingest: stream a source export through its adapter into the store.
+
+``ingest(paths, adapter, store)`` reads CSV, CSV.gz or parquet in batches (never a whole
+file), maps each batch vectorised onto the target table's schema (``calls`` by default),
+converts local times to UTC, and writes one part per input file:
+
+    STORE/<table>/<ingest_id>.parquet      loaded rows
+    STORE/quarantine/<ingest_id>.parquet   rows not loaded, each with a reason code
+    STORE/ingests/<ingest_id>.json         the report
+
+Every input row is either loaded or quarantined (``rows_read == rows_loaded +
+rows_quarantined``). ``ingest_id`` is a content hash of the file and the adapter, so
+re-ingesting the same file adds nothing and a new file appends.
+
+Time rules (documented in docs/schema.md): an ambiguous local time (the repeated hour when
+DST ends) is read as the *first* occurrence (daylight time) and flagged ``ambiguous_dst``;
+a nonexistent local time (the skipped hour when DST starts) is shifted forward to the first
+valid instant and flagged ``nonexistent_dst``. Intervals that run backwards are flagged
+(``dispatched_before_received`` ...), never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .adapter import Adapter, load_adapter, normalise_header
+from .calls import CALLS_SCHEMA, QUARANTINE_SCHEMA, TIMESTAMP_COLUMNS, Channel, QuarantineReason
+from .errors import AdapterError, InputError
+
+BLOCK_SIZE = 4 << 20  # bytes of CSV parsed per batch
+PARQUET_BATCH_ROWS = 65_536
+SAMPLE_QUARANTINE = 5
+
+# --------------------------------------------------------------------------- table registry
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A target table ingest can write (``adapter.table`` names one).
+
+    Parameters
+    ----------
+    name
+        Table name and store sub-directory (``calls``, ``force``).
+    schema
+        Arrow schema of the table.
+    id_column
+        Column holding ``'<source>:<id>'``; duplicates of it are quarantined.
+    source_id_column
+        Column holding the source's own id (or None).
+    interval_chain
+        Timestamp columns in the order they should happen; a later one that is earlier than
+        the previous known one is flagged ``<later>_before_<earlier>`` in ``time_flags``.
+    closed_values
+        Column → allowed values (checked against the adapter's value maps when it loads).
+    default_required
+        Columns required when the adapter lists none.
+    """
+
+    name: str
+    schema: pa.Schema
+    id_column: str
+    source_id_column: str | None = None
+    interval_chain: tuple[str, ...] = ()
+    closed_values: dict[str, frozenset] = field(default_factory=dict)
+    default_required: tuple[str, ...] = ()
+
+
+TABLES: dict[str, TableSpec] = {
+    "calls": TableSpec(
+        name="calls",
+        schema=CALLS_SCHEMA,
+        id_column="call_id",
+        source_id_column="source_call_id",
+        interval_chain=TIMESTAMP_COLUMNS,
+        closed_values={"channel": frozenset(c.value for c in Channel)},
+        default_required=("received_date",),
+    )
+}
+
+
+def register_table(spec: TableSpec) -> None:
+    """Register another target table (e.g. ``force``) so adapters can name it in ``table:``."""
+    TABLES[spec.name] = spec
+
+
+def table_spec(name: str) -> TableSpec:
+    """The spec of a target table; ``altresponse.<name>`` is imported to let it register.
+
+    Raises
+    ------
+    AdapterError
+        If no such table is registered.
+    """
+    if name not in TABLES:
+        import importlib
+
+        try:
+            importlib.import_module(f"altresponse.{name}")
+        except ImportError:
+            pass
+    if name not in TABLES:
+        msg = f"table {name!r} is not a known target table; choose one of {', '.join(sorted(TABLES))}"
+        raise AdapterError(msg)
+    return TABLES[name]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    ingest_id: str
+    source: str
+    table: str
+    already_ingested: bool = False
+    committed: bool = True
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    time_flags: dict[str, int] = field(default_factory=dict)
+    columns_used: dict[str, str] = field(default_factory=dict)
+    columns_missing: list[str] = field(default_factory=list)
+    columns_ignored: list[str] = field(default_factory=list)
+    quarantine_sample: list[dict] = field(default_factory=list)
+    geo: dict | None = None
+    note: str = ""
+    seconds: float = 0.0
+
+    @property
+    def reconciled(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined and self.rows_quarantined == sum(
+            self.quarantine_reasons.values()
+        )
+
+
+@dataclass
+class IngestReport:
+    """Reports of every file of one ``ingest`` call, with totals."""
+
+    store: str
+    adapter: str
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files if not f.already_ingested)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files if not f.already_ingested and f.committed)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files if not f.already_ingested and f.committed)
+
+    @property
+    def quarantine_reasons(self) -> dict[str, int]:
+        total: Counter = Counter()
+        for f in self.files:
+            if not f.already_ingested and f.committed:
+                total.update(f.quarantine_reasons)
+        return dict(total)
+
+    @property
+    def already_ingested(self) -> list[str]:
+        return [f.path for f in self.files if f.already_ingested]
+
+    def to_dict(self) -> dict:
+        """JSON-ready document (the CLI's ``--json`` output)."""
+        return {
+            "store": self.store,
+            "adapter": self.adapter,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "quarantine_reasons": self.quarantine_reasons,
+            "already_ingested": self.already_ingested,
+            "files": [asdict(f) | {"reconciled": f.reconciled} for f in self.files],
+        }
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def ingest(
+    paths: str | Path | Iterable[str | Path],
+    adapter: str | Path | Adapter,
+    store: str | Path,
+    *,
+    beats=None,
+    strict: bool = False,
+    progress: Callable[[str, float], None] | None = None,
+) -> IngestReport:
+    """Load source files into a store through an adapter.
+
+    Parameters
+    ----------
+    paths
+        CSV, CSV.gz or parquet files (one or many).
+    adapter
+        Shipped adapter name, path to an adapter YAML, or an :class:`Adapter`.
+    store
+        Store directory (created if needed).
+    beats
+        Optional beats GeoJSON path (or a :class:`altresponse.geo.Beats`): fills ``geo_beat``
+        and ``geo_district`` by point-in-polygon, and ``beat``/``district`` where the source
+        has none.
+    strict
+        If True, a file with any quarantined row is not added to the store
+        (its report has ``committed=False``).
+    progress
+        Called as ``progress(path, fraction_done)`` while reading.
+
+    Returns
+    -------
+    IngestReport
+
+    Raises
+    ------
+    AdapterError
+        The adapter is invalid or the file lacks the columns it needs.
+    InputError
+        A file cannot be read, or the store cannot be written.
+    """
+    adapter = load_adapter(adapter)
+    spec = table_spec(adapter.table)
+    _check_adapter_against(spec, adapter)
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.is_file():
+            msg = f"{p}: no such file"
+            raise InputError(msg)
+    geo_index = None
+    if beats is not None:
+        from .geo import Beats, load_beats
+
+        geo_index = beats if isinstance(beats, Beats) else load_beats(
+            beats, beat_property=adapter.geo.beat_property, district_property=adapter.geo.district_property
+        )
+    store = Path(store)
+    try:
+        for sub in (spec.name, "quarantine", "ingests"):
+            (store / sub).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"{store}: cannot create store ({exc.strerror})"
+        raise InputError(msg) from None
+    report = IngestReport(store=str(store), adapter=adapter.name)
+    for p in paths:
+        report.files.append(_ingest_file(p, adapter, spec, store, geo_index, strict, progress))
+    return report
+
+
+def ingest_id_of(path: str | Path, adapter: Adapter) -> str:
+    """Content hash of the file bytes and the adapter (names the store parts)."""
+    h = hashlib.sha256()
+    h.update(adapter.fingerprint().encode())
+    h.update(b"\0")
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        msg = f"{path}: cannot read ({exc.strerror})"
+        raise InputError(msg) from None
+    return f"{adapter.name}-{h.hexdigest()[:16]}"
+
+
+def _check_adapter_against(spec: TableSpec, adapter: Adapter) -> None:
+    names = set(spec.schema.names)
+    where = f"adapter {adapter.name}"
+    for key in adapter.fields:
+        if key not in names:
+            msg = f"{where}, fields.{key}: {key!r} is not a column of the {spec.name} table"
+            raise AdapterError(msg)
+    for key in adapter.timestamps:
+        if f"{key}_at" not in names:
+            options = ", ".join(n[:-3] for n in spec.schema.names if n.endswith("_at"))
+            msg = f"{where}, timestamps.{key}: no column {key}_at in the {spec.name} table; use one of {options}"
+            raise AdapterError(msg)
+    for key, vmap in adapter.values.items():
+        if key not in names:
+            msg = f"{where}, values.{key}: {key!r} is not a column of the {spec.name} table"
+            raise AdapterError(msg)
+        allowed = spec.closed_values.get(key)
+        if allowed:
+            for raw, value in list(vmap.map.items()) + [("default", vmap.default)]:
+                if value is not None and str(value) not in allowed:
+                    msg = f"{where}, values.{key}.map[{raw!r}]: {value!r} is not one of {', '.join(sorted(allowed))}"
+                    raise AdapterError(msg)
+    for key in adapter.required:
+        if key not in names:
+            msg = f"{where}, required: {key!r} is not a column of the {spec.name} table"
+            raise AdapterError(msg)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Streams string-only record batches from CSV(.gz) or parquet, recording malformed rows."""
+
+    def __init__(self, path: Path, adapter: Adapter):
+        self.path = path
+        self.adapter = adapter
+        self.malformed: list[tuple[int, str, str]] = []  # (data row number, text, detail)
+        self.skipped_rows: list[int] = []  # data row numbers that are not records (blank or malformed)
+        self.header: list[str] = []
+        self.size = max(path.stat().st_size, 1)
+        self._raw = None
+        self.is_parquet = path.suffix.lower() in (".parquet", ".pq")
+
+    # -- CSV helpers
+    def _compression(self) -> str | None:
+        return "gzip" if self.path.suffix.lower() in (".gz", ".gzip") else None
+
+    def _open_stream(self):
+        self._raw = pa.OSFile(str(self.path), "rb")
+        comp = self._compression()
+        return pa.CompressedInputStream(self._raw, comp) if comp else self._raw
+
+    def fraction(self) -> float:
+        try:
+            return min(self._raw.tell() / self.size, 1.0) if self._raw is not None else 0.0
+        except (OSError, ValueError):
+            return 1.0
+
+    def read_header(self) -> list[str] | None:
+        if self.is_parquet:
+            try:
+                names = pq.ParquetFile(str(self.path)).schema_arrow.names
+            except (pa.ArrowInvalid, OSError) as exc:
+                msg = f"{self.path}: not a readable parquet file ({exc})"
+                raise InputError(msg) from None
+            self.header = [normalise_header(n) for n in names]
+            return self.header
+        fmt = self.adapter.format
+        try:
+            stream = self._open_stream()
+            head = stream.read(1 << 20)
+            stream.close()
+        except (OSError, pa.ArrowInvalid) as exc:
+            msg = f"{self.path}: cannot read ({exc})"
+            raise InputError(msg) from None
+        if not head.strip():
+            return None
+        try:
+            text = head.decode(fmt.encoding, errors="strict")
+        except UnicodeDecodeError:
+            text = head.decode(fmt.encoding, errors="replace")
+        except LookupError:
+            msg = f"adapter {self.adapter.name}, format.encoding: unknown encoding {fmt.encoding!r}"
+            raise AdapterError(msg) from None
+        text = text.lstrip("\ufeff")
+        first = next(csv.reader(io.StringIO(text), delimiter=fmt.delimiter, quotechar=fmt.quote_char), [])
+        self.header = [normalise_header(n) for n in first]
+        return self.header
+
+    def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        """Yield (batch of string columns, 1-based data row numbers)."""
+        if self.is_parquet:
+            yield from self._parquet_batches()
+        else:
+            yield from self._csv_batches()
+
+    def _parquet_batches(self):
+        self._raw = pa.OSFile(str(self.path), "rb")
+        pf = pq.ParquetFile(self._raw)
+        start = 0
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            cols = [c if pa.types.is_string(c.type) else _to_string(c) for c in batch.columns]
+            out = pa.RecordBatch.from_arrays(cols, names=self.header)
+            rows = np.arange(start + 1, start + out.num_rows + 1, dtype=np.int64)
+            start += out.num_rows
+            yield out, rows
+
+    def _csv_batches(self):
+        fmt = self.adapter.format
+        names = _unique(self.header)
+        self.header = names
+
+        def on_invalid(row) -> str:
+            number = row.number - 1 if row.number and row.number > 0 else -1  # header is line 1
+            text = row.text or ""
+            if number > 0:
+                self.skipped_rows.append(number)
+            if row.actual_columns == 1 and text.strip() == "":
+                return "skip"  # a blank line is not a record
+            detail = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+            self.malformed.append((number, text, detail))
+            return "skip"
+
+        read = pacsv.ReadOptions(
+            column_names=names,
+            skip_rows=1,
+            block_size=BLOCK_SIZE,
+            encoding=fmt.encoding,
+            use_threads=False,
+        )
+        parse = pacsv.ParseOptions(
+            delimiter=fmt.delimiter,
+            quote_char=fmt.quote_char,
+            newlines_in_values=fmt.newlines_in_values,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        )
+        convert = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        )
+        stream = self._open_stream()
+        try:
+            reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                return
+            msg = f"{self.path}: cannot parse as CSV ({exc})"
+            raise InputError(msg) from None
+        good_so_far = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                # e.g. an unterminated quote at the end of the file: the rest is one malformed row
+                self.malformed.append((-1, "", f"CSV parse error: {exc}"))
+                break
+            bad = np.array(sorted(r for r in self.skipped_rows), dtype=np.int64)
+            k = np.arange(good_so_far + 1, good_so_far + batch.num_rows + 1, dtype=np.int64)
+            if len(bad):
+                k = k + np.searchsorted(bad - np.arange(len(bad)), k, side="right")
+            good_so_far += batch.num_rows
+            yield batch, k
+
+
+def _to_string(col: pa.Array) -> pa.Array:
+    if pa.types.is_timestamp(col.type):
+        return pc.strftime(col, format="%Y-%m-%d %H:%M:%S")
+    return pc.cast(col, pa.string())
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: Counter = Counter()
+    out = []
+    for n in names:
+        n = n or "column"
+        seen[n] += 1
+        out.append(n if seen[n] == 1 else f"{n}.{seen[n]}")
+    return out
+
+
+# --------------------------------------------------------------------------- per-file
+
+
+def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> FileReport:
+    started = time.perf_counter()
+    ingest_id = ingest_id_of(path, adapter)
+    rep = FileReport(path=str(path), ingest_id=ingest_id, source=adapter.name, table=spec.name)
+    report_path = store / "ingests" / f"{ingest_id}.json"
+    if report_path.exists():
+        try:
+            previous = json.loads(report_path.read_text())
+        except (OSError, ValueError):
+            previous = {}
+        for key in ("rows_read", "rows_loaded", "rows_quarantined", "quarantine_reasons"):
+            if key in previous:
+                setattr(rep, key, previous[key])
+        rep.already_ingested = True
+        rep.note = f"already ingested as {ingest_id}: nothing added"
+        return rep
+
+    reader = _Reader(path, adapter)
+    header = reader.read_header()
+    if header is None:
+        rep.note = "empty file (zero bytes): no rows"
+        _write_parts(store, spec, ingest_id, [], [], rep, commit=not strict or True)
+        rep.seconds = round(time.perf_counter() - started, 3)
+        return rep
+    mapper = _Mapper(adapter, spec, header, path, ingest_id, geo_index)
+    rep.columns_used = mapper.columns_used
+    rep.columns_missing = mapper.columns_missing
+    rep.columns_ignored = mapper.columns_ignored
+    index = _IdIndex()
+    for part in _store_parts(store, spec.name):
+        if part.stem != ingest_id:
+            for b in pq.ParquetFile(str(part)).iter_batches(columns=[spec.id_column], batch_size=PARQUET_BATCH_ROWS):
+                index.add(_hash_strings(b.column(0)))
+
+    tmp_calls = store / spec.name / f".{ingest_id}.parquet.tmp"
+    tmp_q = store / "quarantine" / f".{ingest_id}.parquet.tmp"
+    reasons: Counter = Counter()
+    flags: Counter = Counter()
+    geo_stats: Counter = Counter()
+    try:
+        calls_writer = pq.ParquetWriter(str(tmp_calls), spec.schema)
+        q_writer = pq.ParquetWriter(str(tmp_q), QUARANTINE_SCHEMA)
+    except OSError as exc:
+        msg = f"{store}: cannot write ({exc})"
+        raise InputError(msg) from None
+    try:
+        n_malformed_written = 0
+        for batch, rows in reader.batches():
+            rep.rows_read += batch.num_rows
+            good, quarantine = mapper.map(batch, rows, index, geo_stats)
+            if good.num_rows:
+                calls_writer.write_table(good)
+                flags.update(_count_flags(good))
+            if quarantine.num_rows:
+                q_writer.write_table(quarantine)
+                reasons.update(quarantine.column("reason").to_pylist())
+                _sample(rep, quarantine)
+            rep.rows_loaded += good.num_rows
+            # malformed rows found while parsing this batch
+            new = reader.malformed[n_malformed_written:]
+            if new:
+                qm = _malformed_table(new, adapter.name, path, ingest_id)
+                q_writer.write_table(qm)
+                reasons.update(qm.column("reason").to_pylist())
+                rep.rows_read += len(new)
+                _sample(rep, qm)
+                n_malformed_written = len(reader.malformed)
+            if progress:
+                progress(str(path), reader.fraction())
+        new = reader.malformed[n_malformed_written:]
+        if new:
+            qm = _malformed_table(new, adapter.name, path, ingest_id)
+            q_writer.write_table(qm)
+            reasons.update(qm.column("reason").to_pylist())
+            rep.rows_read += len(new)
+            _sample(rep, qm)
+    except pa.ArrowInvalid as exc:
+        calls_writer.close()
+        q_writer.close()
+        tmp_calls.unlink(missing_ok=True)
+        tmp_q.unlink(missing_ok=True)
+        msg = f"{path}: cannot read ({exc})"
+        raise InputError(msg) from None
+    except BaseException:
+        calls_writer.close()
+        q_writer.close()
+        tmp_calls.unlink(missing_ok=True)
+        tmp_q.unlink(missing_ok=True)
+        raise
+    calls_writer.close()
+    q_writer.close()
+    rep.rows_quarantined = sum(reasons.values())
+    rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
+    rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))
+    if geo_index is not None:
+        rep.geo = _geo_summary(geo_stats, geo_index)
+    if rep.rows_read == 0 and not rep.note:
+        rep.note = "header only: no data rows"
+    commit = not (strict and rep.rows_quarantined)
+    rep.committed = commit
+    if commit:
+        os.replace(tmp_calls, store / spec.name / f"{ingest_id}.parquet")
+        os.replace(tmp_q, store / "quarantine" / f"{ingest_id}.parquet")
+        rep.seconds = round(time.perf_counter() - started, 3)
+        report_path.write_text(json.dumps(asdict(rep), indent=2, default=str))
+    else:
+        tmp_calls.unlink(missing_ok=True)
+        tmp_q.unlink(missing_ok=True)
+        rep.note = "strict: rows were quarantined, so nothing from this file was added to the store"
+        rep.seconds = round(time.perf_counter() - started, 3)
+    return rep
+
+
+def _store_parts(store: Path, table: str) -> list[Path]:
+    return sorted((store / table).glob("*.parquet"))
+
+
+def _write_parts(store, spec, ingest_id, good, quarantine, rep, commit=True) -> None:
+    pq.write_table(spec.schema.empty_table(), str(store / spec.name / f"{ingest_id}.parquet"))
+    pq.write_table(QUARANTINE_SCHEMA.empty_table(), str(store / "quarantine" / f"{ingest_id}.parquet"))
+    (store / "ingests" / f"{ingest_id}.json").write_text(json.dumps(asdict(rep), indent=2, default=str))
+
+
+def _sample(rep: FileReport, q: pa.Table) -> None:
+    room = SAMPLE_QUARANTINE - len(rep.quarantine_sample)
+    if room > 0:
+        for r in q.slice(0, room).select(["source_row", "reason", "detail"]).to_pylist():
+            rep.quarantine_sample.append(r)
+
+
+def _malformed_table(items, source, path, ingest_id) -> pa.Table:
+    return pa.table(
+        {
+            "source": [source] * len(items),
+            "source_file": [Path(path).name] * len(items),
+            "source_row": [n if n > 0 else None for n, _, _ in items],
+            "reason": [QuarantineReason.MALFORMED_ROW.value] * len(items),
+            "detail": [d for _, _, d in items],
+            "raw": [t for _, t, _ in items],
+            "ingest_id": [ingest_id] * len(items),
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
+
+
+def _count_flags(table: pa.Table) -> Counter:
+    if "time_flags" not in table.column_names:
+        return Counter()
+    flags = table.column("time_flags").drop_null()
+    if not len(flags):
+        return Counter()
+    counts = pc.value_counts(pc.list_flatten(pc.split_pattern(flags, ",")))
+    return Counter({d["values"]: d["counts"] for d in counts.to_pylist()})
+
+
+def _geo_summary(stats: Counter, geo_index) -> dict:
+    compared = stats["beat_compared"]
+    return {
+        "beats_file": str(geo_index.path),
+        "points": stats["points"],
+        "points_in_a_polygon": stats["matched"],
+        "cad_beat_compared": compared,
+        "cad_beat_disagrees": stats["beat_disagree"],
+        "cad_beat_disagree_rate": round(stats["beat_disagree"] / compared, 4) if compared else None,
+        "beat_filled_from_geo": stats["beat_filled"],
+        "district_filled_from_geo": stats["district_filled"],
+    }
+
+
+# --------------------------------------------------------------------------- id index
+
+
+class _IdIndex:
+    """Set of 64-bit id hashes in sorted numpy chunks: bounded memory (8 bytes per id).
+
+    Two different ids share a 64-bit hash with probability ~n²/2⁶⁵ (about 3e-6 for 10M ids).
+    """
+
+    def __init__(self):
+        self.big = np.empty(0, dtype=np.uint64)
+        self.small: list[np.ndarray] = []
+        self.n_small = 0
+
+    def contains(self, h: np.ndarray) -> np.ndarray:
+        out = _in_sorted(h, self.big)
+        for s in self.small:
+            out |= _in_sorted(h, s)
+        return out
+
+    def add(self, h: np.ndarray) -> None:
+        if not len(h):
+            return
+        self.small.append(np.sort(h))
+        self.n_small += len(h)
+        if len(self.small) > 8 or self.n_small > max(len(self.big) // 4, 1 << 18):
+            self.big = np.sort(np.concatenate([self.big, *self.small]))
+            self.small, self.n_small = [], 0
+
+
+def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
+    if not len(sorted_arr):
+        return np.zeros(len(h), dtype=bool)
+    pos = np.searchsorted(sorted_arr, h)
+    pos[pos == len(sorted_arr)] = 0
+    return sorted_arr[pos] == h
+
+
+def _hash_strings(arr) -> np.ndarray:
+    values = arr.to_numpy(zero_copy_only=False) if hasattr(arr, "to_numpy") else np.asarray(arr, dtype=object)
+    return pd.util.hash_array(values.astype(object), categorize=False)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def _hex64(h: np.ndarray) -> pa.Array:
+    """uint64 → 16-char lowercase hex strings, vectorised."""
+    b = h.astype(">u8").view(np.uint8).reshape(-1, 8)
+    out = np.empty((len(h), 16), dtype=np.uint8)
+    out[:, 0::2] = _HEX[b >> 4]
+    out[:, 1::2] = _HEX[b & 15]
+    return pa.array(out.view("S16").ravel(), type=pa.binary(16)).cast(pa.binary()).cast(pa.string())
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+class _Mapper:
+    """Maps string batches of one file onto the target schema (vectorised per batch)."""
+
+    def __init__(self, adapter: Adapter, spec: TableSpec, header: list[str], path: Path, ingest_id: str, geo_index):
+        self.adapter = adapter
+        self.spec = spec
+        self.path = path
+        self.file_name = Path(path).name
+        self.ingest_id = ingest_id
+        self.geo = geo_index
+        self.header = _unique(header)
+        self.columns_used: dict[str, str] = {}
+        self.columns_missing: list[str] = []
+        lookup = {}
+        for n in self.header:
+            lookup.setdefault(n, n)
+            lookup.setdefault(n.casefold(), n)
+        self._lookup = lookup
+        self.nulls = pa.array(sorted(set(adapter.format.null_values)), type=pa.string())
+        self.schema = spec.schema
+        self.tz = adapter.time_zone
+
+        def resolve(label: str, candidates) -> str | None:
+            if not candidates:
+                return None
+            for c in candidates:
+                n = normalise_header(c)
+                found = lookup.get(n) or lookup.get(n.casefold())
+                if found:
+                    self.columns_used[label] = found
+                    return found
+            self.columns_missing.append(f"{label} ({' / '.join(candidates)})")
+            return None
+
+        self.fields = {k: resolve(f"fields.{k}", v) for k, v in adapter.fields.items()}
+        self.ts = {}
+        for key, ts in adapter.timestamps.items():
+            self.ts[key] = (
+                resolve(f"timestamps.{key}.column", ts.column),
+                resolve(f"timestamps.{key}.date", ts.date),
+                resolve(f"timestamps.{key}.time", ts.time),
+            )
+        self.id_col = resolve("id.column", adapter.id.column)
+        c = adapter.coordinates
+        self.coord_cols = None
+        if c:
+            if c.latitude:
+                self.coord_cols = (resolve("coordinates.latitude", c.latitude), resolve("coordinates.longitude", c.longitude))
+            else:
+                self.coord_cols = (resolve("coordinates.x", c.x), resolve("coordinates.y", c.y))
+            self.transformer = None
+            if c.epsg is not None:
+                from pyproj import Transformer
+
+                self.transformer = Transformer.from_crs(c.epsg, 4326, always_xy=True)
+        self.value_sources = {}
+        for key, vm in adapter.values.items():
+            src = vm.source or key
+            if src in self.fields:
+                self.value_sources[key] = ("field", self.fields[src])
+            else:
+                found = lookup.get(normalise_header(src)) or lookup.get(normalise_header(src).casefold())
+                if found:
+                    self.columns_used[f"values.{key}"] = found
+                else:
+                    self.columns_missing.append(f"values.{key} ({src})")
+                self.value_sources[key] = ("column", found)
+        used = set(self.columns_used.values())
+        self.columns_ignored = [n for n in self.header if n not in used]
+        self._check_usable()
+
+    def _check_usable(self) -> None:
+        adapter = self.adapter
+        if not self.columns_used:
+            wanted = sorted({c for v in adapter.fields.values() for c in v})[:4]
+            hint = _delimiter_hint(self.header, adapter.format.delimiter)
+            msg = (
+                f"{self.path}: none of adapter {adapter.name}'s columns are in the header "
+                f"({len(self.header)} column(s): {', '.join(self.header[:3])[:80]}); "
+                f"expected e.g. {', '.join(wanted)}{hint}"
+            )
+            raise AdapterError(msg)
+        required = list(adapter.required) or list(self.spec.default_required)
+        for r in required:
+            base = r.removesuffix("_at").removesuffix("_date").removesuffix("_local")
+            if r in self.fields and self.fields[r] is None:
+                cands = " / ".join(adapter.fields[r])
+                msg = f"{self.path}: required field {r} has no column (adapter {adapter.name} tried: {cands})"
+                raise AdapterError(msg)
+            if base in self.ts and all(v is None for v in self.ts[base][:2]):
+                ts = adapter.timestamps[base]
+                cands = " / ".join((ts.column or []) + (ts.date or []))
+                msg = f"{self.path}: required field {r} has no column (adapter {adapter.name}, timestamps.{base} tried: {cands})"
+                raise AdapterError(msg)
+
+    # -- helpers
+    def _col(self, batch: pa.RecordBatch, name: str | None, n: int) -> pa.Array:
+        if name is None:
+            return pa.nulls(n, pa.string())
+        arr = batch.column(self.header.index(name)) if isinstance(batch, pa.RecordBatch) else batch.column(name)
+        arr = pc.utf8_trim_whitespace(arr)
+        return pc.if_else(pc.is_in(arr, value_set=self.nulls), pa.scalar(None, pa.string()), arr)
+
+    def map(self, batch: pa.RecordBatch, rows: np.ndarray, index: _IdIndex, geo_stats: Counter):
+        n = batch.num_rows
+        adapter, spec = self.adapter, self.spec
+        names = set(self.schema.names)
+        out: dict[str, pa.Array] = {}
+        problems: list[tuple[str, str, np.ndarray, pa.Array | None]] = []
+        flags: list[tuple[str, np.ndarray]] = []
+        cache: dict[str | None, pa.Array] = {}
+
+        def col(name):
+            if name not in cache:
+                cache[name] = self._col(batch, name, n)
+            return cache[name]
+
+        # plain fields
+        for key, src in self.fields.items():
+            raw = col(src)
+            typ = self.schema.field(key).type
+            if pa.types.is_string(typ):
+                out[key] = raw
+            elif key in adapter.values:
+                continue  # the value map makes it
+            elif pa.types.is_boolean(typ):
+                val, unknown = _map_values(raw, _BOOL_MAP, True)
+                out[key] = val.cast(typ)
+                problems.append((QuarantineReason.UNKNOWN_VALUE.value, f"fields.{key}", unknown, raw))
+            else:
+                val, bad = _parse_number(raw, typ)
+                out[key] = val
+                problems.append((QuarantineReason.UNPARSEABLE_NUMBER.value, f"fields.{key}", bad, raw))
+
+        # value maps
+        for key, vm in adapter.values.items():
+            kind, src = self.value_sources[key]
+            raw = col(src)
+            typ = self.schema.field(key).type
+            mapping = {str(k).strip(): v for k, v in vm.map.items()}
+            val, unknown = _map_values(raw, mapping, vm.case_insensitive, vm.default if vm.on_unknown == "default" else None)
+            try:
+                out[key] = val.cast(typ)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                msg = f"adapter {adapter.name}, values.{key}: mapped values do not fit column type {typ}"
+                raise AdapterError(msg) from None
+            if vm.on_unknown == "quarantine":
+                problems.append((QuarantineReason.UNKNOWN_VALUE.value, f"values.{key}", unknown, raw))
+
+        # timestamps
+        for key, (c_full, c_date, c_time) in self.ts.items():
+            ts = adapter.timestamps[key]
+            local, instant, date, bad, raw = self._timestamps(col, ts, c_full, c_date, c_time, n)
+            problems.append((QuarantineReason.UNPARSEABLE_TIMESTAMP.value, f"timestamps.{key}", bad, raw))
+            utc, local_final, amb, nonexist = _localise(local, instant, self.tz)
+            out[f"{key}_at"] = utc
+            if f"{key}_local" in names:
+                out[f"{key}_local"] = local_final
+            if f"{key}_date" in names:
+                d_from_local = pc.cast(local_final, pa.date32())
+                out[f"{key}_date"] = pc.coalesce(d_from_local, date)
+            flags.append(("ambiguous_dst", amb))
+            flags.append(("nonexistent_dst", nonexist))
+
+        # coordinates
+        if self.coord_cols:
+            self._coordinates(col, out, problems, n)
+
+        # agency default
+        if "agency" in names and adapter.agency:
+            out["agency"] = pc.coalesce(out.get("agency", pa.nulls(n, pa.string())), pa.scalar(adapter.agency))
+
+        # ids
+        id_raw = col(self.id_col) if self.id_col else pa.nulls(n, pa.string())
+        missing_id = np.asarray(pc.is_null(id_raw))
+        if spec.source_id_column:
+            out[spec.source_id_column] = id_raw
+        need_hash = missing_id if self.id_col else np.ones(n, dtype=bool)
+        if adapter.id.missing == "quarantine" and self.id_col:
+            problems.append((QuarantineReason.MISSING_REQUIRED.value, "id.column", missing_id, id_raw))
+        ids = pc.binary_join_element_wise(pa.scalar(adapter.name), id_raw, ":")
+        if need_hash.any():
+            hashed = self._row_hash(batch)
+            hashed_ids = pc.binary_join_element_wise(pa.scalar(adapter.name), pc.binary_join_element_wise("h", hashed, ""), ":")
+            ids = pc.if_else(pa.array(need_hash), hashed_ids, ids)
+        out[spec.id_column] = ids
+
+        # lineage and constants
+        for name, value in (("source", adapter.name), ("source_tz", self.tz), ("source_file", self.file_name), ("ingest_id", self.ingest_id)):
+            if name in names:
+                out[name] = pa.array(np.full(n, value, dtype=object), type=pa.string()) if n else pa.array([], pa.string())
+        if "source_row" in names:
+            out["source_row"] = pa.array(rows, type=pa.int64())
+
+        # required fields
+        for r in adapter.required or spec.default_required:
+            arr = out.get(r)
+            if arr is None:
+                arr = pa.nulls(n, self.schema.field(r).type)
+            problems.append((QuarantineReason.MISSING_REQUIRED.value, r, np.asarray(pc.is_null(arr)), None))
+
+        # interval order: each timestamp against the nearest earlier one that is known
+        chain = [c for c in spec.interval_chain if c in out]
+        for j, c in enumerate(chain[1:], start=1):
+            cur_valid = np.asarray(pc.is_valid(out[c]))
+            resolved = ~cur_valid
+            for e in reversed(chain[:j]):
+                here = ~resolved & np.asarray(pc.is_valid(out[e]))
+                if here.any():
+                    back = here & np.asarray(pc.fill_null(pc.less(out[c], out[e]), False))
+                    flags.append((f"{c.removesuffix('_at')}_before_{e.removesuffix('_at')}", back))
+                resolved |= here
+        if "time_flags" in names:
+            out["time_flags"] = _join_flags(flags, n)
+
+        # geo
+        if self.geo is not None and "latitude" in out:
+            self._geo(out, geo_stats, n)
+
+        # pick first problem per row
+        reason = np.full(n, None, dtype=object)
+        detail_idx = np.full(n, -1, dtype=np.int64)
+        for i, (code, _label, mask, _raw) in enumerate(problems):
+            mask = np.asarray(mask, dtype=bool)
+            hit = mask & (detail_idx < 0)
+            reason[hit] = code
+            detail_idx[hit] = i
+        bad_rows = detail_idx >= 0
+
+        # duplicates among the rest
+        ok = ~bad_rows
+        id_hash = _hash_strings(out[spec.id_column])
+        dup = np.zeros(n, dtype=bool)
+        if ok.any():
+            ok_idx = np.flatnonzero(ok)
+            h = id_hash[ok_idx]
+            seen = index.contains(h)
+            _, first = np.unique(h, return_index=True)
+            within = np.ones(len(h), dtype=bool)
+            within[first] = False
+            d = seen | within
+            dup[ok_idx[d]] = True
+            index.add(np.unique(h[~d]))
+        good_mask = ok & ~dup
+
+        table = pa.table(
+            [out[f.name] if f.name in out else pa.nulls(n, f.type) for f in self.schema],
+            schema=self.schema,
+        ) if n else self.schema.empty_table()
+        good = table.filter(pa.array(good_mask)) if n else table
+        q_mask = ~good_mask
+        if not q_mask.any():
+            return good, QUARANTINE_SCHEMA.empty_table()
+        q_idx = np.flatnonzero(q_mask)
+        raw_rows = batch.take(pa.array(q_idx)).to_pylist()
+        ids_py = out[spec.id_column].take(pa.array(q_idx)).to_pylist()
+        details, reasons = [], []
+        for j, i in enumerate(q_idx):
+            if dup[i]:
+                reasons.append(QuarantineReason.DUPLICATE_ID.value)
+                details.append(f"{spec.id_column} {ids_py[j]!r} already seen (in this file or the store)")
+            else:
+                code, label, _mask, raw = problems[detail_idx[i]]
+                reasons.append(code)
+                value = raw[int(i)].as_py() if raw is not None else None
+                details.append(_detail(code, label, value))
+        q = pa.table(
+            {
+                "source": [adapter.name] * len(q_idx),
+                "source_file": [self.file_name] * len(q_idx),
+                "source_row": rows[q_idx],
+                "reason": reasons,
+                "detail": details,
+                "raw": [json.dumps(r, ensure_ascii=False) for r in raw_rows],
+                "ingest_id": [self.ingest_id] * len(q_idx),
+            },
+            schema=QUARANTINE_SCHEMA,
+        )
+        return good, q
+
+    def _row_hash(self, batch: pa.RecordBatch) -> pa.Array:
+        order = sorted(range(len(self.header)), key=lambda i: self.header[i])
+        frame = pd.DataFrame({self.header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
+        h = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        return _hex64(h)
+
+    def _timestamps(self, col, ts, c_full, c_date, c_time, n):
+        """Parse one timestamp. Returns naive local, UTC instant (for offset values), date, bad mask, raw."""
+        date_only = pa.nulls(n, pa.date32())
+        if c_full:
+            raw = col(c_full)
+            with_time = raw
+            date_raw = pa.nulls(n, pa.string())
+        else:
+            d = col(c_date)
+            t = col(c_time) if c_time else pa.nulls(n, pa.string())
+            with_time = pc.binary_join_element_wise(d, t, " ")  # null where either is null
+            date_raw = pc.if_else(pc.is_null(t), d, pa.scalar(None, pa.string()))
+            raw = pc.coalesce(with_time, d)
+        local = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+        instant = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+        s = pd.Series(with_time.to_numpy(zero_copy_only=False), dtype=object)
+        if ts.format and s.notna().any():
+            has_offset = s.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True, na=False)
+            if ts.offset == "ignore":
+                s = s.str.replace(r"(?:[+-]\d\d:?\d\d|Z)$", "", regex=True)
+                has_offset[:] = False
+            naive_part = s.where(~has_offset)
+            local = _parse_formats(naive_part, ts.format, utc=False)
+            if has_offset.any():
+                inst = _parse_formats(s.where(has_offset), ts.format, utc=True)
+                if ts.offset == "shifted_utc":
+                    local = local.where(local.notna(), inst.dt.tz_localize(None))
+                else:
+                    instant = inst
+        if not c_full and ts.date_format is not None or (not c_full and not c_time):
+            fmts = ts.date_format or ts.format
+            ds = pd.Series(date_raw.to_numpy(zero_copy_only=False), dtype=object)
+            if ds.notna().any():
+                parsed = _parse_formats(ds, fmts, utc=False)
+                date_only = pa.array(parsed.dt.date.where(parsed.notna(), None), type=pa.date32())
+        local_arr = pa.Array.from_pandas(local).cast(pa.timestamp("us"))
+        inst_arr = pa.Array.from_pandas(instant).cast(pa.timestamp("us", tz="UTC"))
+        parsed_any = pc.or_(pc.or_(pc.is_valid(local_arr), pc.is_valid(inst_arr)), pc.is_valid(date_only))
+        bad = np.asarray(pc.and_(pc.is_valid(raw), pc.invert(parsed_any)))
+        return local_arr, inst_arr, date_only, bad, raw
+
+    def _coordinates(self, col, out, problems, n):
+        c = self.adapter.coordinates
+        a_raw, b_raw = col(self.coord_cols[0]), col(self.coord_cols[1])
+        a, bad_a = _parse_number(a_raw, pa.float64())
+        b, bad_b = _parse_number(b_raw, pa.float64())
+        problems.append((QuarantineReason.UNPARSEABLE_NUMBER.value, "coordinates", bad_a | bad_b, pc.binary_join_element_wise(a_raw, b_raw, ",")))
+        av = a.to_numpy(zero_copy_only=False).astype(float)
+        bv = b.to_numpy(zero_copy_only=False).astype(float)
+        if c.latitude:
+            lat, lon = av, bv
+        else:
+            x, y = av, bv
+            if c.zero_is_null:
+                zero = (x == 0) & (y == 0)
+                x, y = np.where(zero, np.nan, x), np.where(zero, np.nan, y)
+            lon, lat = self.transformer.transform(x, y)
+            lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        if c.zero_is_null:
+            zero = (lat == 0) & (lon == 0)
+            lat, lon = np.where(zero, np.nan, lat), np.where(zero, np.nan, lon)
+        finite = np.isfinite(lat) & np.isfinite(lon)
+        if c.bbox:
+            mn_lon, mn_lat, mx_lon, mx_lat = c.bbox
+            with np.errstate(invalid="ignore"):
+                inside = (lon >= mn_lon) & (lon <= mx_lon) & (lat >= mn_lat) & (lat <= mx_lat)
+            outside = finite & ~inside
+            if c.out_of_bounds == "quarantine":
+                raw = pc.binary_join_element_wise(a_raw, b_raw, ",")
+                problems.append((QuarantineReason.COORDINATES_OUT_OF_BOUNDS.value, f"coordinates (bbox {list(c.bbox)})", outside, raw))
+            else:
+                finite = finite & ~outside
+        out["latitude"] = pa.array(np.where(finite, lat, np.nan), type=pa.float64(), from_pandas=True)
+        out["longitude"] = pa.array(np.where(finite, lon, np.nan), type=pa.float64(), from_pandas=True)
+
+    def _geo(self, out, stats: Counter, n):
+        lat = out["latitude"].to_numpy(zero_copy_only=False)
+        lon = out["longitude"].to_numpy(zero_copy_only=False)
+        beat, district = self.geo.assign(lon, lat)
+        gb = pa.array(beat, type=pa.string())
+        gd = pa.array(district, type=pa.string())
+        out["geo_beat"], out["geo_district"] = gb, gd
+        has_point = np.isfinite(lat.astype(float)) & np.isfinite(lon.astype(float))
+        stats["points"] += int(has_point.sum())
+        stats["matched"] += int(np.asarray(pc.is_valid(gb if self.geo.beat_property else gd)).sum())
+        for name, geo_arr in (("beat", gb), ("district", gd)):
+            cad = out.get(name)
+            if cad is None:
+                cad = pa.nulls(n, pa.string())
+            filled = np.asarray(pc.and_(pc.is_null(cad), pc.is_valid(geo_arr)))
+            stats[f"{name}_filled"] += int(filled.sum())
+            if name == "beat":
+                both = pc.and_(pc.is_valid(cad), pc.is_valid(geo_arr))
+                stats["beat_compared"] += int(np.asarray(both).sum())
+                differs = pc.and_(both, pc.not_equal(cad, geo_arr))
+                stats["beat_disagree"] += int(np.asarray(pc.fill_null(differs, False)).sum())
+            out[name] = pc.coalesce(cad, geo_arr)
+
+
+_BOOL_MAP = {
+    "1": True, "0": False, "true": True, "false": False, "t": True, "f": False,
+    "yes": True, "no": False, "y": True, "n": False, "1.0": True, "0.0": False,
+}
+
+
+def _map_values(raw: pa.Array, mapping: dict, case_insensitive: bool, default=None):
+    """Vectorised value map. Returns (mapped array, unknown mask)."""
+    keys = list(mapping)
+    probe = raw
+    if case_insensitive:
+        probe = pc.utf8_lower(raw)
+        folded = {}
+        for k in keys:
+            folded.setdefault(k.lower(), mapping[k])
+        mapping = folded
+        keys = list(mapping)
+    values = list(mapping.values())
+    idx = pc.index_in(probe, value_set=pa.array(keys, type=pa.string()))
+    unknown = np.asarray(pc.and_(pc.is_valid(raw), pc.is_null(idx)))
+    table = pa.array(values + [default])
+    idx_filled = pc.if_else(pc.is_valid(raw), pc.fill_null(idx, len(values)), pa.scalar(None, idx.type))
+    return pc.take(table, idx_filled), unknown
+
+
+def _parse_number(raw: pa.Array, typ: pa.DataType):
+    s = pd.Series(raw.to_numpy(zero_copy_only=False), dtype=object)
+    s = s.str.replace(",", "", regex=False) if s.notna().any() else s
+    num = pd.to_numeric(s, errors="coerce")
+    bad = (s.notna() & num.isna()).to_numpy()
+    if pa.types.is_integer(typ):
+        frac = num.notna() & (num != np.floor(num.fillna(0)))
+        bad = bad | frac.to_numpy()
+        num = num.where(~frac)
+        limit = np.iinfo(typ.to_pandas_dtype()).max
+        over = (num.abs() > limit).fillna(False).to_numpy(dtype=bool)
+        bad = bad | over
+        num = num.where(~over)
+        arr = pa.array(num.astype("Int64"), type=pa.int64(), from_pandas=True).cast(typ)
+    else:
+        arr = pa.array(num.astype(float), type=pa.float64(), from_pandas=True).cast(typ)
+    return arr, np.asarray(bad, dtype=bool)
+
+
+def _parse_formats(s: pd.Series, formats, *, utc: bool) -> pd.Series:
+    dtype = "datetime64[us, UTC]" if utc else "datetime64[us]"
+    result = pd.Series(pd.NaT, index=s.index, dtype=dtype)
+    todo = s.notna()
+    for fmt in formats:
+        if not todo.any():
+            break
+        part = s[todo]
+        parsed = pd.to_datetime(part, format=fmt if fmt != "ISO8601" else "ISO8601", errors="coerce", utc=utc)
+        if not utc and getattr(parsed.dt, "tz", None) is not None:
+            parsed = pd.Series(pd.NaT, index=part.index, dtype=dtype)
+        result.loc[todo] = parsed.astype(dtype)
+        todo = todo & result.isna()
+    return result
+
+
+def _localise(local: pa.Array, instant: pa.Array, tz: str):
+    """Naive local wall clock (+ instants from offset values) → UTC, final local, ambiguous, nonexistent masks."""
+    early = pc.assume_timezone(local, tz, ambiguous="earliest", nonexistent="latest")
+    late = pc.assume_timezone(local, tz, ambiguous="latest", nonexistent="latest")
+    amb = np.asarray(pc.fill_null(pc.not_equal(early, late), False))
+    back = pc.local_timestamp(early)
+    nonexist = np.asarray(pc.fill_null(pc.not_equal(back, local), False))
+    utc = pc.coalesce(early.cast(pa.timestamp("us", tz="UTC")), instant)
+    local_final = pc.local_timestamp(utc.cast(pa.timestamp("us", tz=tz)))
+    return utc, local_final, amb, nonexist
+
+
+def _join_flags(flags: list[tuple[str, np.ndarray]], n: int) -> pa.Array:
+    acc = pa.array(np.full(n, "", dtype=object), type=pa.string()) if n else pa.array([], pa.string())
+    for name, mask in flags:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            acc = pc.if_else(pa.array(mask), pc.binary_join_element_wise(acc, pa.scalar(name), ","), acc)
+    acc = pc.utf8_ltrim(acc, characters=",")
+    return pc.if_else(pc.equal(acc, ""), pa.scalar(None, pa.string()), acc)
+
+
+def _detail(code: str, label: str, value) -> str:
+    if code == QuarantineReason.MISSING_REQUIRED.value:
+        return f"{label} is empty"
+    if code == QuarantineReason.UNPARSEABLE_TIMESTAMP.value:
+        return f"{label}: {value!r} matches none of the adapter's formats"
+    if code == QuarantineReason.UNPARSEABLE_NUMBER.value:
+        return f"{label}: {value!r} is not a number"
+    if code == QuarantineReason.UNKNOWN_VALUE.value:
+        return f"{label}: {value!r} is not in the value map"
+    if code == QuarantineReason.COORDINATES_OUT_OF_BOUNDS.value:
+        return f"{label}: {value!r} is outside the source's bounds"
+    return f"{label}: {value!r}"
+
+
+def _delimiter_hint(header: list[str], delimiter: str) -> str:
+    joined = ",".join(header)
+    for d in (";", "\t", "|", ","):
+        if d != delimiter and joined.count(d) >= 2:
+            shown = "\\t" if d == "\t" else d
+            return f"; the header looks {shown!r}-delimited but the adapter says format.delimiter {delimiter!r}"
+    return ""
