@@ -1,0 +1,228 @@
+"""The analyst's report: one offline HTML page, ``report.json`` and a CSV per table.
+
+``write_report(store, program_path, out)`` reads ``STORE/classified/<program id>.parquet``
+(and ``STORE/force`` when present), runs every ``analyze`` section, and writes
+
+- ``OUT/report.html`` — one self-contained file (Vega-Lite JS inlined, maps drawn from the
+  beats GeoJSON with ``mark_geoshape``; no CDN, no tiles), marked CONFIDENTIAL;
+- ``OUT/report.json`` — one top-level key per section (plus ``planning`` when available),
+  holding every number the page shows;
+- ``OUT/<section>__<table>.csv`` — each table in full.
+
+Planning hook: if ``altresponse.plan`` defines ``report_section(classified, program)``
+returning a section dict (see ``analyze._common.section``), it becomes the ``planning``
+section; callers may also pass ``planning=`` directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import store as store_mod
+from ..analyze import SECTIONS, analyze
+from ..errors import InputError
+
+__all__ = ["build_sections", "load_inputs", "sections_to_json", "write_report", "render"]
+
+
+def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
+    """The classified table, the force table (or None) and the program for a report.
+
+    Raises
+    ------
+    InputError
+        When the store has no classified table for the program and it cannot be classified here.
+    """
+    from ..engine import read_parquet
+    from ..program import load_program
+
+    program = load_program(program_path)
+    path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
+    if path.exists():
+        classified = read_parquet(path, con=con)
+    else:
+        try:
+            from ..classify import classify
+        except ImportError:
+            classify = None
+        if classify is None or not store_mod.parts(store, "calls"):
+            msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
+            raise InputError(msg)
+        classified = classify(store_mod.calls(store, con=con), program)
+    force = store_mod.read_table(store, "force", con=con) if store_mod.parts(store, "force") else None
+    return classified, force, program
+
+
+def build_sections(classified, *, force=None, program=None, planning: dict | None = None) -> dict[str, dict]:
+    """Every analysis section, plus ``planning`` when given or when ``plan.report_section`` exists."""
+    sections = analyze(classified, force=force)
+    if planning is None:
+        planning = _planning_section(classified, program)
+    if planning is not None:
+        sections["planning"] = planning
+    return sections
+
+
+def _planning_section(classified, program) -> dict | None:
+    try:
+        from .. import plan
+    except ImportError:
+        return None
+    hook = getattr(plan, "report_section", None)
+    if hook is None:
+        return None
+    return hook(classified, program)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def sections_to_json(sections: dict[str, dict]) -> dict[str, Any]:
+    """JSON-ready copy: tables become lists of row objects; NaN becomes null."""
+    out = {}
+    for key, sec in sections.items():
+        doc = {}
+        for k, v in sec.items():
+            if k == "tables":
+                doc[k] = {
+                    name: [{c: _plain(x) for c, x in row.items()} for row in df.to_dict(orient="records")]
+                    for name, df in v.items()
+                }
+            else:
+                doc[k] = _plain(v)
+        out[key] = doc
+    return out
+
+
+def _vega_js() -> str:
+    import vl_convert as vlc
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    return vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+
+
+def render(sections: dict[str, dict], *, title: str, meta: list[str], beat_features: list[dict] | None = None) -> str:
+    """The report page as one HTML string."""
+    from . import charts as charts_mod
+    from .html import TITLES, page, section_html
+
+    specs: dict[str, dict] = {}
+    blocks, nav = [], []
+    for key, sec in sections.items():
+        built = []
+        if sec.get("available"):
+            builder = charts_mod.BUILDERS.get(key)
+            pairs = []
+            if builder is not None:
+                pairs = builder(sec, beat_features) if key == "location" else builder(sec)
+            for i, (caption, chart) in enumerate(pairs):
+                chart_id = f"chart-{key}-{i}"
+                spec = chart.to_dict()
+                specs[chart_id] = spec
+                built.append((chart_id, caption, spec))
+            for i, (caption, spec) in enumerate(sec.get("charts", []) or []):  # sections may bring Vega-Lite specs
+                chart_id = f"chart-{key}-x{i}"
+                specs[chart_id] = spec
+                built.append((chart_id, caption, spec))
+        csv_names = {name: f"{key}__{name}.csv" for name in sec.get("tables", {})}
+        blocks.append(section_html(key, sec, built, csv_names))
+        nav.append((key, TITLES.get(key, key)))
+    return page(title=title, meta=meta, sections_html=blocks, nav=nav, specs=specs, vega_js=_vega_js())
+
+
+def write_report(
+    sections: dict[str, dict],
+    out: str | Path,
+    *,
+    title: str = "Care-first response: call analysis",
+    meta: list[str] | None = None,
+    beats: str | Path | None = None,
+) -> dict[str, Any]:
+    """Write report.html, report.json and one CSV per table into ``out``.
+
+    Returns
+    -------
+    dict
+        ``{"html": path, "json": path, "csv": [paths], "sections": {key: available}}``.
+    """
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"{out}: cannot create the output directory ({exc.strerror})"
+        raise InputError(msg) from None
+    features = None
+    loc = sections.get("location", {})
+    if beats is not None and loc.get("available") and "by_beat" in loc.get("tables", {}):
+        from ._maps import beat_features
+
+        features, prop = beat_features(beats, list(loc["tables"]["by_beat"]["beat"].astype(str)))
+        if prop is None:
+            loc.setdefault("gaps", {})["map"] = f"No property of {Path(beats).name} matches the calls' beats, so no map is drawn."
+            features = None
+    elif loc.get("available") and "by_beat" in loc.get("tables", {}):
+        loc.setdefault("gaps", {})["map"] = "No beats GeoJSON was given (--beats), so no map is drawn."
+    csvs = []
+    for key, sec in sections.items():
+        for name, df in sec.get("tables", {}).items():
+            p = out / f"{key}__{name}.csv"
+            df.to_csv(p, index=False)
+            csvs.append(str(p))
+    doc = {"title": title, "meta": list(meta or []), "confidential": True, **sections_to_json(sections)}
+    for key in SECTIONS:
+        doc.setdefault(key, {"available": False, "why": "not computed"})
+    (out / "report.json").write_text(json.dumps(doc, indent=2, allow_nan=False, default=str))
+    (out / "report.html").write_text(render(sections, title=title, meta=list(meta or []), beat_features=features))
+    return {
+        "html": str(out / "report.html"),
+        "json": str(out / "report.json"),
+        "csv": csvs,
+        "sections": {k: bool(v.get("available")) for k, v in sections.items()},
+    }
+
+
+def default_beats(store: str | Path) -> str | None:
+    """The beats GeoJSON an ingest recorded in ``STORE/ingests/*.json``, if any still exists."""
+    found = None
+    for path in sorted(store_mod.table_dir(store, "ingests").glob("*.json")):
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        for value in _walk_beats(doc):
+            if Path(value).is_file():
+                found = value
+    return found
+
+
+def _walk_beats(doc: Any):
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if isinstance(v, str) and "beat" in k.lower() and v.lower().endswith((".geojson", ".json")):
+                yield v
+            else:
+                yield from _walk_beats(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _walk_beats(v)

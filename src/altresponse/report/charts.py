@@ -1,0 +1,296 @@
+"""One or more Altair charts per section, drawn from the section's tables.
+
+Each builder takes a section dict and returns a list of ``(caption, chart)``; a builder
+draws nothing for a table that is missing or empty, so the report never shows an empty
+chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import altair as alt
+import pandas as pd
+
+WIDTH = 640
+EL_COLORS = alt.Scale(domain=["eligible", "other"], range=["#1b7837", "#bdbdbd"])
+RISK_COLORS = alt.Scale(domain=["low", "elevated", "high", "unknown"], range=["#a6dba0", "#fdb863", "#d7301f", "#d9d9d9"])
+INTERVAL_LABELS = {
+    "processing": "Call processing",
+    "travel": "Travel",
+    "response": "Total response",
+    "on_scene": "Time on scene",
+}
+
+
+def _table(sec: dict, name: str) -> pd.DataFrame | None:
+    df = sec.get("tables", {}).get(name)
+    if df is None or len(df) == 0:
+        return None
+    df = df.copy()
+    for col in df.columns:  # dates and other objects → ISO strings for Vega-Lite
+        if df[col].dtype == object or str(df[col].dtype).startswith("date"):
+            df[col] = df[col].map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else v)
+    return df
+
+
+def _long_eligible(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    out = df[[key, "calls", "eligible_calls"]].copy()
+    out["other"] = out["calls"] - out["eligible_calls"]
+    out = out.rename(columns={"eligible_calls": "eligible"}).melt(id_vars=[key, "calls"], value_vars=["eligible", "other"], var_name="group", value_name="n")
+    return out
+
+
+def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    cat = _table(sec, "by_category")
+    if cat is not None:
+        long = _long_eligible(cat, "category")
+        charts.append((
+            "Calls by category, eligible and not",
+            alt.Chart(long).mark_bar().encode(
+                y=alt.Y("category:N", sort=alt.EncodingSortField("calls", order="descending"), title="Category"),
+                x=alt.X("n:Q", title="Calls"),
+                color=alt.Color("group:N", scale=EL_COLORS, title=""),
+                tooltip=["category", "group", alt.Tooltip("n:Q", format=",")],
+            ).properties(width=WIDTH),
+        ))
+    month = _table(sec, "by_month")
+    if month is not None and len(month) > 1:
+        long = _long_eligible(month, "month")
+        charts.append((
+            "Calls per month",
+            alt.Chart(long).mark_line(point=True).encode(
+                x=alt.X("yearmonth(month):T", title="Month"),
+                y=alt.Y("n:Q", title="Calls"),
+                color=alt.Color("group:N", scale=EL_COLORS, title=""),
+                tooltip=[alt.Tooltip("yearmonth(month):T", title="month"), "group", alt.Tooltip("n:Q", format=",")],
+            ).properties(width=WIDTH, height=220),
+        ))
+    hw = _table(sec, "by_hour_weekday")
+    if hw is not None:
+        charts.append((
+            "Eligible calls by hour of day (local) and weekday",
+            alt.Chart(hw).mark_rect().encode(
+                x=alt.X("hour:O", title="Hour of day (local, 0 = midnight)"),
+                y=alt.Y("weekday_name:N", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=""),
+                color=alt.Color("eligible_calls:Q", title="Eligible calls", scale=alt.Scale(scheme="greens")),
+                tooltip=["weekday_name", "hour", "eligible_calls", "calls"],
+            ).properties(width=WIDTH, height=200),
+        ))
+    ch = _table(sec, "by_channel")
+    if ch is not None:
+        ch["channel"] = ch["channel"].fillna("unknown")
+        long = _long_eligible(ch, "channel")
+        charts.append((
+            "Calls by how they came in",
+            alt.Chart(long).mark_bar().encode(
+                y=alt.Y("channel:N", sort=alt.EncodingSortField("calls", order="descending"), title="Channel"),
+                x=alt.X("n:Q", title="Calls"),
+                color=alt.Color("group:N", scale=EL_COLORS, title=""),
+                tooltip=["channel", "group", alt.Tooltip("n:Q", format=",")],
+            ).properties(width=WIDTH),
+        ))
+    return charts
+
+
+def frequency_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    rate = _table(sec, "repeat_rate")
+    if rate is not None:
+        charts.append((
+            "Share of calls at a place with another call in the previous 30 days",
+            alt.Chart(rate).mark_bar().encode(
+                y=alt.Y("group:N", title=""),
+                x=alt.X("repeat_rate:Q", title="Repeat-call rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                color=alt.Color("group:N", scale=EL_COLORS, legend=None),
+                tooltip=["group", alt.Tooltip("repeat_rate:Q", format=".1%"), "repeat_calls", "calls"],
+            ).properties(width=WIDTH, height=80),
+        ))
+    fu = _table(sec, "follow_up")
+    if fu is not None:
+        charts.append((
+            "Places with the most eligible calls (Care Navigation follow-up; confidential)",
+            alt.Chart(fu.head(15)).mark_bar(color="#1b7837").encode(
+                y=alt.Y("place:N", sort="-x", title="Place (block or ~100 m point)"),
+                x=alt.X("eligible_calls:Q", title="Eligible calls"),
+                tooltip=["place", "eligible_calls", "calls", "repeat_calls", "first_date", "last_date"],
+            ).properties(width=WIDTH - 160),
+        ))
+    return charts
+
+
+def location_charts(sec: dict, features: list[dict] | None = None) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    by_beat = _table(sec, "by_beat")
+    if by_beat is not None and features:
+        values = by_beat.set_index("beat")
+        feats = []
+        for f in features:
+            b = f["properties"]["beat"]
+            props = {"beat": b, "eligible_calls": 0, "calls": 0, "share_eligible": None}
+            if b in values.index:
+                row = values.loc[b]
+                props.update(eligible_calls=int(row["eligible_calls"]), calls=int(row["calls"]), share_eligible=float(row["share_eligible"]))
+            feats.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
+        charts.append((
+            "Eligible calls per beat (map)",
+            alt.Chart(alt.Data(values=feats)).mark_geoshape(stroke="white", strokeWidth=0.6).encode(
+                color=alt.Color("properties.eligible_calls:Q", title="Eligible calls", scale=alt.Scale(scheme="greens")),
+                tooltip=[
+                    alt.Tooltip("properties.beat:N", title="beat"),
+                    alt.Tooltip("properties.eligible_calls:Q", title="eligible calls", format=","),
+                    alt.Tooltip("properties.calls:Q", title="calls", format=","),
+                    alt.Tooltip("properties.share_eligible:Q", title="share eligible", format=".0%"),
+                ],
+            ).project(type="mercator").properties(width=WIDTH, height=460),
+        ))
+    for name, key in (("by_beat", "beat"), ("by_district", "district")):
+        df = _table(sec, name)
+        if df is None or (name == "by_district" and by_beat is not None and len(df) <= 1):
+            continue
+        df = df.head(40)
+        long = _long_eligible(df, key)
+        charts.append((
+            f"Calls per {key}" + (" (40 with the most eligible calls)" if len(sec["tables"][name]) > 40 else ""),
+            alt.Chart(long).mark_bar().encode(
+                x=alt.X(f"{key}:N", sort=list(df[key]), title=key.capitalize()),
+                y=alt.Y("n:Q", title="Calls"),
+                color=alt.Color("group:N", scale=EL_COLORS, title=""),
+                tooltip=[key, "group", alt.Tooltip("n:Q", format=",")],
+            ).properties(width=WIDTH, height=220),
+        ))
+    return charts
+
+
+def risk_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    cat = _table(sec, "by_category")
+    if cat is None:
+        return []
+    order = ["low", "elevated", "high", "unknown"]
+    cat["order"] = cat["risk_level"].map({k: i for i, k in enumerate(order)})
+    return [(
+        "Risk level by category (share of each category's calls)",
+        alt.Chart(cat).mark_bar().encode(
+            y=alt.Y("category:N", title="Category"),
+            x=alt.X("calls:Q", stack="normalize", title="Share of calls", axis=alt.Axis(format="%")),
+            color=alt.Color("risk_level:N", scale=RISK_COLORS, title="Risk", sort=order),
+            order=alt.Order("order:Q"),
+            tooltip=["category", "risk_level", alt.Tooltip("calls:Q", format=",")],
+        ).properties(width=WIDTH),
+    )]
+
+
+def response_time_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    evo = _table(sec, "eligible_vs_other")
+    if evo is not None:
+        evo["interval_label"] = evo["interval"].map(INTERVAL_LABELS)
+        long = evo.melt(id_vars=["interval_label", "group", "calls"], value_vars=["median_minutes", "p90_minutes"], var_name="statistic", value_name="minutes")
+        long["statistic"] = long["statistic"].map({"median_minutes": "median", "p90_minutes": "90th percentile"})
+        charts.append((
+            "Response intervals, eligible calls against other calls (minutes)",
+            alt.Chart(long).mark_bar().encode(
+                y=alt.Y("group:N", title=""),
+                x=alt.X("minutes:Q", title="Minutes"),
+                color=alt.Color("group:N", scale=EL_COLORS, legend=None),
+                row=alt.Row("interval_label:N", title="", sort=list(INTERVAL_LABELS.values())),
+                column=alt.Column("statistic:N", title="", sort=["median", "90th percentile"]),
+                tooltip=["interval_label", "group", "statistic", alt.Tooltip("minutes:Q", format=".1f"), "calls"],
+            ).properties(width=WIDTH // 2 - 40, height=50),
+        ))
+    hour = _table(sec, "by_hour")
+    if hour is not None:
+        hour = hour[hour["interval"].isin(["processing", "response"])].copy()
+        hour["interval_label"] = hour["interval"].map(INTERVAL_LABELS)
+        if len(hour):
+            charts.append((
+                "Median call processing and total response by hour received (minutes)",
+                alt.Chart(hour).mark_line(point=True).encode(
+                    x=alt.X("hour:O", title="Hour received (local)"),
+                    y=alt.Y("median_minutes:Q", title="Median minutes"),
+                    color=alt.Color("interval_label:N", title=""),
+                    tooltip=["interval_label", "hour", alt.Tooltip("median_minutes:Q", format=".1f"), "calls"],
+                ).properties(width=WIDTH, height=220),
+            ))
+    return charts
+
+
+def workload_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    cat = _table(sec, "by_category")
+    if cat is None:
+        return []
+    return [(
+        "Police unit-hours on scene at eligible calls, by category",
+        alt.Chart(cat).mark_bar(color="#1b7837").encode(
+            y=alt.Y("category:N", sort="-x", title="Category"),
+            x=alt.X("unit_hours:Q", title="Unit-hours on scene"),
+            tooltip=["category", alt.Tooltip("unit_hours:Q", format=",.0f"), alt.Tooltip("unit_hours_per_year:Q", format=",.0f"), "calls"],
+        ).properties(width=WIDTH),
+    )]
+
+
+def use_of_force_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    cat = _table(sec, "by_category")
+    if cat is not None:
+        charts.append((
+            "Force incidents per 1,000 calls, by category",
+            alt.Chart(cat).mark_bar(color="#b2182b").encode(
+                y=alt.Y("category:N", sort="-x", title="Category"),
+                x=alt.X("force_per_1000:Q", title="Force incidents per 1,000 calls"),
+                tooltip=["category", alt.Tooltip("force_per_1000:Q", format=".2f"), "force_incidents", "dispatched_calls"],
+            ).properties(width=WIDTH),
+        ))
+    dist = _table(sec, "force_by_district")
+    if dist is not None:
+        dist = dist[dist["share_from_calls"].notna()].copy()
+        dist["district"] = dist["district"].fillna("unknown")
+        if len(dist):
+            charts.append((
+                "Share of force incidents that arose from calls for service, by district",
+                alt.Chart(dist).mark_bar(color="#b2182b").encode(
+                    y=alt.Y("district:N", sort="-x", title="District"),
+                    x=alt.X("share_from_calls:Q", title="Share from calls for service", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                    row=alt.Row("source:N", title=""),
+                    tooltip=["source", "district", alt.Tooltip("share_from_calls:Q", format=".0%"), "incidents"],
+                ).properties(width=WIDTH - 120).resolve_scale(y="independent"),
+            ))
+    return charts
+
+
+def coverage_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    beats = _table(sec, "by_beats")
+    if beats is not None:
+        charts.append((
+            "Share of eligible calls in the top k beats",
+            alt.Chart(beats).mark_line(point=True, color="#1b7837").encode(
+                x=alt.X("k:Q", title="Number of beats (busiest first)", axis=alt.Axis(tickMinStep=1)),
+                y=alt.Y("cumulative_share:Q", title="Share of eligible calls covered", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                tooltip=["k", "beat", alt.Tooltip("cumulative_share:Q", format=".1%")],
+            ).properties(width=WIDTH, height=240),
+        ))
+    hours = _table(sec, "by_hours")
+    if hours is not None:
+        charts.append((
+            "Share of eligible calls in the best window of h hours a day",
+            alt.Chart(hours).mark_line(point=True, color="#1b7837").encode(
+                x=alt.X("hours:Q", title="Hours a day the team works (best contiguous window)", scale=alt.Scale(domain=[4, 24])),
+                y=alt.Y("share:Q", title="Share of eligible calls covered", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                tooltip=["hours", "window", alt.Tooltip("share:Q", format=".1%")],
+            ).properties(width=WIDTH, height=240),
+        ))
+    return charts
+
+
+BUILDERS: dict[str, Callable[..., list[tuple[str, Any]]]] = {
+    "volume": volume_charts,
+    "frequency": frequency_charts,
+    "location": location_charts,
+    "risk": risk_charts,
+    "response_time": response_time_charts,
+    "workload": workload_charts,
+    "use_of_force": use_of_force_charts,
+    "coverage": coverage_charts,
+}
