@@ -714,6 +714,7 @@ class _Mapper:
         self.file_name = Path(path).name
         self.ingest_id = ingest_id
         self.geo = geo_index
+        self.hash_rows_seen = _IdIndex()
         self.header = _unique(header)
         self.columns_used: dict[str, str] = {}
         self.columns_missing: list[str] = []
@@ -886,7 +887,7 @@ class _Mapper:
             problems.append((QuarantineReason.MISSING_REQUIRED.value, "id.column", missing_id, id_raw))
         ids = pc.binary_join_element_wise(pa.scalar(adapter.name), id_raw, ":")
         if need_hash.any():
-            hashed = self._row_hash(batch)
+            hashed = self._row_hash(batch, need_hash)
             hashed_ids = pc.binary_join_element_wise(pa.scalar(adapter.name), pc.binary_join_element_wise("h", hashed, ""), ":")
             ids = pc.if_else(pa.array(need_hash), hashed_ids, ids)
         out[spec.id_column] = ids
@@ -984,11 +985,31 @@ class _Mapper:
         )
         return good, q
 
-    def _row_hash(self, batch: pa.RecordBatch) -> pa.Array:
+    def _row_hash(self, batch: pa.RecordBatch, need: np.ndarray) -> pa.Array:
+        """Stable id hash of each raw row (columns in name order, so column order does not matter).
+
+        Identical rows are numbered by their order in the file (the k-th copy gets a hash of
+        (row hash, k)), so repeated identical calls are all kept, yet re-reading the same rows
+        gives the same ids.
+        """
         order = sorted(range(len(self.header)), key=lambda i: self.header[i])
         frame = pd.DataFrame({self.header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
-        h = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-        return _hex64(h)
+        base = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        result = base.copy()
+        todo = np.flatnonzero(need)
+        k = 0
+        while len(todo):
+            cand = base[todo] if k == 0 else pd.util.hash_array(base[todo] ^ np.uint64((k * 0x9E3779B97F4A7C15) % (1 << 64)))
+            taken = self.hash_rows_seen.contains(cand)
+            _, first = np.unique(cand, return_index=True)
+            first_mask = np.zeros(len(cand), dtype=bool)
+            first_mask[first] = True
+            ok = first_mask & ~taken
+            result[todo[ok]] = cand[ok]
+            self.hash_rows_seen.add(cand[ok])
+            todo = todo[~ok]
+            k += 1
+        return _hex64(result)
 
     def _timestamps(self, col, ts, c_full, c_date, c_time, n):
         """Parse one timestamp. Returns naive local, UTC instant (for offset values), date, bad mask, raw."""
