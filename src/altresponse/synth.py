@@ -467,7 +467,7 @@ def _day_counts(n: int, start: date, calls_per_year: float, rng: np.random.Gener
     weekday = np.array(WEEKDAY_COUNTS, float) / np.mean(WEEKDAY_COUNTS)
     month_days = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     month = np.array(MONTH_COUNTS, float) / month_days
-    w = weekday[days.dayofweek.to_numpy()] * month[days.month.to_numpy() - 1]
+    w = weekday[days.day_of_week.to_numpy()] * month[days.month.to_numpy() - 1]
     return days, rng.multinomial(n, w / w.sum())
 
 
@@ -669,7 +669,8 @@ def synthetic_call_batches(
         has_enroute = has_dispatch & ((rng.random(n) >= MISSING_ENROUTE_SHARE) | is_self)
         has_onscene = ~cancelled & ((rng.random(n) >= MISSING_ONSCENE_SHARE) | is_self)
         close = received + np.rint(_lognormal(rng, cancel_close, np.zeros(n, np.int64))).astype(np.int64)
-        cleared = np.where(cancelled, np.maximum(close, np.where(has_dispatch, dispatched, received)), cleared)
+        last_step = np.where(has_enroute, enroute, np.where(has_dispatch, dispatched, received))
+        cleared = np.where(cancelled, np.maximum(close, last_step + 1), cleared)
         units = 1 + rng.poisson(units_lambda[nat])
         units[cancelled & ~has_dispatch] = 1
 
