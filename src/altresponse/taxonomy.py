@@ -1,0 +1,274 @@
+"""Canonical call types: APCO/NENA ANS 2.103.2-2019 codes, one category each, risk flags.
+
+The taxonomy lives in ``data/taxonomy.yaml``. Its codes are the APCO "Common Incident
+Types" codes wherever the standard has a fitting code (``apco: true``); the few codes of
+our own (``apco: false``, e.g. ``UNKNOWN``) are documented in ``docs/taxonomy.md``.
+Source call types are mapped onto these codes by a type map (see ``typemap.py``).
+
+Examples
+--------
+>>> tax = load_taxonomy()
+>>> tax.category("TRESPASS")
+'trespass'
+>>> tax["SHOOT"].weapon
+True
+>>> "UNKNOWN" in tax.codes
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError, UsageError
+
+Category = Literal[
+    "behavioral_health",
+    "welfare",
+    "disorder",
+    "substance_use",
+    "trespass",
+    "violent_crime",
+    "property_crime",
+    "traffic",
+    "medical",
+    "fire",
+    "alarm",
+    "administrative",
+    "other",
+]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+
+UNKNOWN = "UNKNOWN"
+"""Canonical type of a call its type map does not cover."""
+
+FLAGS = ("weapon", "violence", "injury")
+
+
+class CallType(BaseModel):
+    """One canonical call type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    code: str = Field(pattern=r"^[A-Z0-9]{2,12}$")
+    description: str = Field(min_length=1)
+    category: Category
+    apco: bool
+    weapon: bool = False
+    violence: bool = False
+    injury: bool = False
+
+
+class _TaxonomyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    version: int
+    standard: str
+    categories: dict[Category, str]
+    types: list[CallType]
+
+
+class Taxonomy:
+    """The canonical call types, by code.
+
+    Build it with :func:`load_taxonomy`.
+    """
+
+    def __init__(self, types: list[CallType], *, version: int, path: str):
+        self._types = {t.code: t for t in types}
+        self.version = version
+        self.path = path
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every canonical code, in file order."""
+        return tuple(self._types)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._types
+
+    def __iter__(self) -> Iterator[CallType]:
+        return iter(self._types.values())
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    def __getitem__(self, code: str) -> CallType:
+        try:
+            return self._types[code]
+        except KeyError:
+            msg = f"{code!r} is not a canonical call type in {self.path} (e.g. {', '.join(self.codes[:5])}, ...)"
+            raise UsageError(msg) from None
+
+    def category(self, code: str) -> str:
+        """Category of a canonical code.
+
+        Raises
+        ------
+        UsageError
+            If ``code`` is not in the taxonomy.
+        """
+        return self[code].category
+
+    def categories(self) -> dict[str, str]:
+        """``code -> category`` for every type."""
+        return {t.code: t.category for t in self._types.values()}
+
+    def with_flag(self, flag: Literal["weapon", "violence", "injury"]) -> tuple[str, ...]:
+        """Codes whose type carries ``flag``."""
+        if flag not in FLAGS:
+            msg = f"flag {flag!r} is not one of {', '.join(FLAGS)}"
+            raise UsageError(msg)
+        return tuple(t.code for t in self._types.values() if getattr(t, flag))
+
+    def in_category(self, category: str) -> tuple[str, ...]:
+        """Codes of one category."""
+        if category not in CATEGORIES:
+            msg = f"category {category!r} is not one of {', '.join(CATEGORIES)}"
+            raise UsageError(msg)
+        return tuple(t.code for t in self._types.values() if t.category == category)
+
+    def __repr__(self) -> str:
+        return f"Taxonomy({len(self)} types, version {self.version})"
+
+
+def default_path() -> Path:
+    """Path of the bundled ``taxonomy.yaml``."""
+    return Path(str(resources.files("altresponse") / "data" / "taxonomy.yaml"))
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load and validate a taxonomy file (the bundled one by default; cached).
+
+    Parameters
+    ----------
+    path
+        A taxonomy YAML; ``None`` for the bundled ``data/taxonomy.yaml``.
+
+    Returns
+    -------
+    Taxonomy
+
+    Raises
+    ------
+    ConfigError
+        One line naming file, line and key of each problem.
+    """
+    return _load_cached(str(Path(path) if path is not None else default_path()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str) -> Taxonomy:
+    data, lines = read_yaml_with_lines(path)
+    name = Path(path).name
+    try:
+        model = _TaxonomyFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(validation_message(name, exc, lines)) from None
+    problems = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(model.types):
+        if t.code in seen:
+            where = location(name, lines, ("types", i, "code"))
+            problems.append(f"{where}: code {t.code!r} repeats types[{seen[t.code]}]")
+        seen.setdefault(t.code, i)
+    if UNKNOWN not in seen:
+        problems.append(f"{name}: types: the fallback type {UNKNOWN!r} is missing")
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return Taxonomy(model.types, version=model.version, path=name)
+
+
+# --- YAML with line numbers (shared with typemap.py) -------------------------------------
+
+
+def read_yaml_with_lines(path: str | Path) -> tuple[Any, dict[tuple, int]]:
+    """Parse a YAML file; also return ``{key path: 1-based line}`` for every node.
+
+    Paths are tuples of mapping keys and list indexes, as pydantic's error ``loc``.
+
+    Raises
+    ------
+    ConfigError
+        If the file is not valid YAML, or a mapping repeats a key.
+    InputError
+        If the file cannot be read.
+    """
+    from .errors import InputError
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read ({exc.strerror or exc})"
+        raise InputError(msg) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        msg = f"{path.name}{where}: not valid YAML ({problem})"
+        raise ConfigError(msg) from None
+    lines: dict[tuple, int] = {}
+    problems: list[str] = []
+    if node is not None:
+        _walk(node, (), lines, problems, path.name)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return data, lines
+
+
+def _walk(node, prefix: tuple, lines: dict, problems: list, name: str) -> None:
+    lines[prefix] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                problems.append(f"{name} line {key_node.start_mark.line + 1}, {_dotted(prefix + (key,))}: key repeated")
+            seen.add(key)
+            _walk(value_node, prefix + (key,), lines, problems, name)
+            lines[prefix + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, prefix + (i,), lines, problems, name)
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top)"
+
+
+def location(name: str, lines: dict[tuple, int], loc: tuple) -> str:
+    """``'file line N, a.b[2].c'`` for a key path (nearest known line if absent)."""
+    probe = tuple(loc)
+    while probe and probe not in lines:
+        probe = probe[:-1]
+    line = lines.get(probe)
+    where = f"{name} line {line}" if line else name
+    return f"{where}, {_dotted(tuple(loc))}"
+
+
+def validation_message(name: str, exc: ValidationError, lines: dict[tuple, int]) -> str:
+    """One line listing every pydantic problem with file, line and key."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) or err["type"] == "missing" else f" (got {value!r})"
+        parts.append(f"{location(name, lines, loc)}: {err['msg']}{shown}")
+    return "; ".join(parts)
