@@ -1184,8 +1184,11 @@ def _localise(local: pa.Array, instant: pa.Array, tz: str):
 
 def _join_flags(flags: list[tuple[str, np.ndarray]], n: int) -> pa.Array:
     acc = pa.array(np.full(n, "", dtype=object), type=pa.string()) if n else pa.array([], pa.string())
-    for name, mask in flags:
+    merged: dict[str, np.ndarray] = {}
+    for name, mask in flags:  # one flag per row even if several timestamps raise it
         mask = np.asarray(mask, dtype=bool)
+        merged[name] = merged[name] | mask if name in merged else mask
+    for name, mask in merged.items():
         if mask.any():
             acc = pc.if_else(pa.array(mask), pc.binary_join_element_wise(acc, pa.scalar(name), ","), acc)
     acc = pc.utf8_ltrim(acc, characters=",")

@@ -1,0 +1,138 @@
+"""Data-quality report over a store: what is filled, what ranges, what intervals can be computed.
+
+Every figure is an Ibis query over the store's ``calls`` (and ``quarantine``) tables, so the
+report runs on any engine ``engine.py`` can open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ibis
+
+from . import store as store_mod
+from .calls import CALL_COLUMNS, TIMESTAMP_COLUMNS
+
+# Intervals a response-time analysis uses: (name, start, end).
+INTERVALS: tuple[tuple[str, str, str], ...] = (
+    ("received_to_dispatched", "received_at", "dispatched_at"),
+    ("dispatched_to_enroute", "dispatched_at", "enroute_at"),
+    ("enroute_to_onscene", "enroute_at", "onscene_at"),
+    ("received_to_onscene", "received_at", "onscene_at"),
+    ("onscene_to_cleared", "onscene_at", "cleared_at"),
+    ("received_to_cleared", "received_at", "cleared_at"),
+)
+
+
+def quality(store: str | Path, *, con=None, top_types: int = 20) -> dict:
+    """Data-quality report of a store.
+
+    Parameters
+    ----------
+    store
+        Store directory (must hold a ``calls`` table).
+    con
+        Ibis backend (default: the in-memory DuckDB of ``engine.default_connection``).
+    top_types
+        How many call types to list by volume.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``by_source``, ``null_rate`` (column → share null), ``timestamps``
+        (column → min, max, filled), ``received_date`` range, ``types_by_volume``,
+        ``intervals`` (name → computable, negative, median_seconds), ``time_flags``,
+        ``quarantine`` (reason → rows).
+
+    Raises
+    ------
+    InputError
+        If the store has no calls.
+    """
+    t = store_mod.calls(store, con=con)
+    n = int(t.count().execute())
+    out: dict = {"store": str(store), "rows": n}
+    out["by_source"] = _counts(t, "source")
+    columns = [c for c, _, _ in CALL_COLUMNS if c in t.columns]
+    nulls = t.aggregate([t[c].isnull().sum().name(c) for c in columns]).execute().iloc[0]
+    out["null_rate"] = {c: round(float(nulls[c]) / n, 4) if n else None for c in columns}
+
+    ts = {}
+    aggs = []
+    for c in TIMESTAMP_COLUMNS:
+        aggs += [t[c].min().name(f"{c}__min"), t[c].max().name(f"{c}__max"), t[c].count().name(f"{c}__n")]
+    aggs += [t.received_date.min().name("d_min"), t.received_date.max().name("d_max")]
+    row = t.aggregate(aggs).execute().iloc[0]
+    for c in TIMESTAMP_COLUMNS:
+        filled = int(row[f"{c}__n"])
+        ts[c] = {
+            "filled": filled,
+            "min": _iso(row[f"{c}__min"]) if filled else None,
+            "max": _iso(row[f"{c}__max"]) if filled else None,
+        }
+    out["timestamps"] = ts
+    out["received_date"] = {"min": _day(row["d_min"]), "max": _day(row["d_max"])}
+
+    types = (
+        t.group_by(t.type_desc)
+        .aggregate(calls=t.count())
+        .order_by([ibis.desc("calls"), "type_desc"])
+        .limit(top_types)
+        .execute()
+    )
+    out["types_by_volume"] = [
+        {"type_desc": r.type_desc, "calls": int(r.calls)} for r in types.itertuples(index=False)
+    ]
+    out["distinct_types"] = int(t.type_desc.nunique().execute())
+
+    intervals = {}
+    for name, start, end in INTERVALS:
+        both = t.filter(t[start].notnull() & t[end].notnull())
+        secs = (both[end].epoch_seconds() - both[start].epoch_seconds()).name("s")
+        r = both.aggregate(
+            computable=both.count(),
+            negative=(secs < 0).sum(),
+            median_seconds=secs.median(),
+        ).execute().iloc[0]
+        computable = int(r["computable"])
+        intervals[name] = {
+            "computable": computable,
+            "share": round(computable / n, 4) if n else None,
+            "negative": int(r["negative"] or 0) if computable else 0,
+            "median_seconds": float(r["median_seconds"]) if computable else None,
+        }
+    out["intervals"] = intervals
+
+    flags = t.filter(t.time_flags.notnull()).select(flag=t.time_flags.split(",").unnest())
+    fl = flags.group_by("flag").aggregate(rows=flags.count()).order_by(ibis.desc("rows")).execute()
+    out["time_flags"] = {r.flag: int(r.rows) for r in fl.itertuples(index=False)}
+
+    try:
+        q = store_mod.read_table(store, "quarantine", con=con)
+        out["quarantine"] = _counts(q, "reason")
+    except Exception:  # noqa: BLE001 - no quarantine parts is fine
+        out["quarantine"] = {}
+    return out
+
+
+def _counts(t, column: str) -> dict[str, int]:
+    df = t.group_by(column).aggregate(rows=t.count()).order_by(ibis.desc("rows")).execute()
+    return {str(r[0]): int(r[1]) for r in df.itertuples(index=False)}
+
+
+def _day(value):
+    text = _iso(value)
+    return text[:10] if text else None
+
+
+def _iso(value):
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
