@@ -79,6 +79,7 @@ Examples
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from dataclasses import dataclass
@@ -283,6 +284,7 @@ _STREETS_PER_BEAT = 10
 _BLOCKS_PER_STREET = BLOCKS_PER_BEAT // _STREETS_PER_BEAT
 
 DEFAULT_CHUNK_ROWS = 250_000
+GZIP_LEVEL = 6
 _REPO_BEATS = Path(__file__).resolve().parents[2] / "data" / "samples" / "durham" / "durham_police_beats_dissolved.geojson"
 _PACKAGE_BEATS = Path(__file__).resolve().parent / "data" / "durham_police_beats_dissolved.geojson"
 
@@ -757,10 +759,15 @@ def write_synthetic_calls(
     try:
         if fmt == "parquet":
             writer = pq.ParquetWriter(tmp, SYNTH_SCHEMA, compression="zstd")
+        elif fmt == "csv.gz":
+            # gzip level 6 (Arrow's default is 9: 3x slower for 6% smaller); mtime 0 and no
+            # file name in the header keep the bytes identical across runs
+            raw = open(tmp, "wb")  # noqa: SIM115 - closed with sink below
+            sink = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0)
+            writer = pacsv.CSVWriter(sink, SYNTH_SCHEMA)
         else:
+            raw = None
             sink = pa.OSFile(str(tmp), "wb")
-            if fmt == "csv.gz":
-                sink = pa.CompressedOutputStream(sink, "gzip")
             writer = pacsv.CSVWriter(sink, SYNTH_SCHEMA)
         with writer:
             for batch in _chain(first, batches):
@@ -774,6 +781,8 @@ def write_synthetic_calls(
                     on_batch(batch.num_rows)
         if fmt != "parquet":
             sink.close()
+            if raw is not None:
+                raw.close()
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
