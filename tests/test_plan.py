@@ -1,0 +1,192 @@
+"""The planning MIP: optima checked by enumeration, budget, contiguity, Pareto, bad parameters."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from altresponse.errors import UsageError
+from altresponse.plan import plan, solve_coverage
+
+from _planning_fixtures import FakePeriod, FakeProgram, all_week, classified_frame
+
+
+def _windows(H):
+    """Every contiguous (cyclic) set of hours, the empty one included."""
+    out = {()}
+    for length in range(1, H):
+        for start in range(H):
+            out.add(tuple(sorted((start + k) % H for k in range(length))))
+    out.add(tuple(range(H)))
+    return out
+
+
+def _connected(beats, adjacency):
+    if not beats:
+        return True
+    beats = set(beats)
+    seen, todo = set(), [next(iter(beats))]
+    while todo:
+        b = todo.pop()
+        if b in seen:
+            continue
+        seen.add(b)
+        todo += [j for i, j in adjacency if i == b and j in beats] + [i for i, j in adjacency if j == b and i in beats]
+    return seen == beats
+
+
+def _enumerate(calls, teams, budget, cap, adjacency=None, allowed=None):
+    B, D, H = calls.shape
+    best = 0.0
+    for r in range(B + 1):
+        for beats in itertools.combinations(range(B), r):
+            if allowed is not None and not all(allowed[b] for b in beats):
+                continue
+            if adjacency is not None and not _connected(beats, adjacency):
+                continue
+            demand = calls[list(beats)].sum(axis=0) if beats else np.zeros((D, H))
+            for days in itertools.chain.from_iterable(itertools.combinations(range(D), k) for k in range(D + 1)):
+                for win in _windows(H):
+                    if teams * len(days) * len(win) > budget:
+                        continue
+                    best = max(best, sum(min(demand[d, h], cap) for d in days for h in win))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("cap", [np.inf, 4.0])
+def test_optimum_matches_enumeration(seed, cap):
+    rng = np.random.default_rng(seed)
+    calls = rng.integers(0, 6, size=(3, 2, 4)).astype(float)
+    budget = float(rng.integers(1, 9))
+    sol = solve_coverage(calls, teams=1, team_hours_per_week=budget, capacity=cap)
+    assert sol.covered == pytest.approx(_enumerate(calls, 1, budget, cap))
+    assert sol.team_hours_per_week <= budget
+
+
+def test_contiguity_matches_enumeration_and_is_respected():
+    # a path 0-1-2-3; with a capacity, beats 0 and 3 (busy) cannot both be taken without 1, 2
+    rng = np.random.default_rng(11)
+    calls = rng.integers(0, 4, size=(4, 1, 3)).astype(float)
+    calls[0] += 5
+    calls[3] += 5
+    adjacency = [(0, 1), (1, 2), (2, 3)]
+    allowed = np.array([True, False, True, True])  # beat 1 too far: 0 is cut off from 2-3
+    sol = solve_coverage(calls, teams=1, team_hours_per_week=3, adjacency=adjacency, allowed=allowed)
+    assert _connected(sol.beats, adjacency)
+    assert 1 not in sol.beats
+    assert sol.covered == pytest.approx(_enumerate(calls, 1, 3, np.inf, adjacency, allowed))
+    free = solve_coverage(calls, teams=1, team_hours_per_week=3, allowed=allowed)
+    assert free.covered > sol.covered  # without contiguity beats 0, 2, 3 are all taken
+
+
+def test_by_hand_best_window_and_days():
+    # one beat, 2 days x 4 hours; budget 2 team-hours: the two busiest hours of one window
+    calls = np.zeros((1, 2, 4))
+    calls[0, 0] = [1, 9, 8, 0]
+    calls[0, 1] = [0, 0, 7, 7]
+    sol = solve_coverage(calls, teams=1, team_hours_per_week=2)
+    assert sol.covered == 17 and sol.days == [0] and sol.hours == [1, 2]
+    # budget 4: hours 1-2 on both days (9+8+0+7=24) beats hours 2-3 on both (8+0+7+7=22)
+    sol = solve_coverage(calls, teams=1, team_hours_per_week=4)
+    assert sol.covered == 24 and sol.hours == [1, 2] and sol.days == [0, 1]
+    # two teams use the budget twice as fast
+    assert solve_coverage(calls, teams=2, team_hours_per_week=4).covered == 17
+
+
+# --------------------------------------------------------------------------- plan() on a table
+
+
+@pytest.fixture
+def week_of_calls():
+    """Six weeks of calls: beat 111 busy in the afternoon, beat 222 evenings, 333 rare."""
+    rng = np.random.default_rng(4)
+    rows = []
+    start = pd.Timestamp("2021-03-01")  # a Monday
+    for day in range(42):
+        for beat, hours, n in (("111", (13, 17), 6), ("222", (18, 22), 4), ("333", (0, 24), 1)):
+            for _ in range(n):
+                hour = rng.integers(*hours)
+                rows.append((start + pd.Timedelta(days=day, hours=int(hour), minutes=int(rng.integers(60))), beat))
+    times, beats = zip(*rows)
+    lat = [35.99 if b == "111" else 36.05 if b == "222" else 35.90 for b in beats]
+    return classified_frame(list(times), list(beats), lat=lat, lon=[-78.9] * len(beats))
+
+
+def _prog(teams=1):
+    return FakeProgram(FakePeriod(service_area=None, hours=all_week(), teams_per_shift=teams))
+
+
+def test_plan_budget_binds_and_pareto_is_monotone(week_of_calls):
+    result = plan(week_of_calls, _prog(), team_hours_per_week=28, calls_per_team_hour=float("inf"))
+    worked = sum(e - s for ws in result.hours.values() for s, e in ws) / 60
+    assert worked <= 28
+    assert result.settings["team_hours_used_per_week"] == 28  # the budget binds: more hours would add calls
+    covered = [row["covered_calls"] for row in result.pareto]
+    assert covered == sorted(covered)
+    assert result.pareto[0]["covered_calls"] == 0
+    assert result.pareto[-1]["covered_share"] == pytest.approx(1.0)
+    # 4 hours a day every day on the busiest window: 13:00-17:00
+    assert result.hours[0] == [(13 * 60, 17 * 60)]
+    assert 0 < result.covered_share < 1
+
+
+def test_plan_capacity_prefers_busy_beats(week_of_calls):
+    result = plan(week_of_calls, _prog(), team_hours_per_week=168, calls_per_team_hour=1.0, max_utilization=1.0)
+    assert "111" in result.beats
+    assert result.covered_calls < result.eligible_calls
+
+
+def test_plan_max_distance_drops_far_beats(week_of_calls):
+    result = plan(week_of_calls, _prog(), team_hours_per_week=168, max_distance_km=3, base=(35.99, -78.9))
+    assert result.beats == ["111"]
+
+
+def test_plan_writes_program_yaml(week_of_calls, tmp_path):
+    from altresponse.plan import write_plan
+
+    result = plan(week_of_calls, _prog(), team_hours_per_week=28)
+    out = write_plan(result, _prog(), tmp_path / "plan.yaml")
+    doc = yaml.safe_load(out.read_text())
+    assert doc["service_area"] == result.beats
+    assert json.loads(json.dumps(result.to_dict()))["beats"] == result.beats
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"team_hours_per_week": -1}, "--team-hours-per-week"),
+        ({"team_hours_per_week": 10, "teams": 0}, "--teams"),
+        ({"team_hours_per_week": 10, "contiguous": True}, "--beats"),
+        ({"team_hours_per_week": 10, "max_distance_km": -2}, "--max-distance-km"),
+    ],
+)
+def test_bad_parameters(week_of_calls, kwargs, needle):
+    with pytest.raises(UsageError, match=needle):
+        plan(week_of_calls, _prog(), **kwargs)
+
+
+def test_zero_teams_in_program_is_an_error(week_of_calls):
+    with pytest.raises(UsageError, match="--teams"):
+        plan(week_of_calls, _prog(teams=0), team_hours_per_week=10)
+
+
+def test_contiguity_from_polygons(tmp_path):
+    # three unit squares in a row A-B-C; calls in A and C only: a connected plan must include B
+    feats = []
+    for k, name in enumerate("ABC"):
+        x = -78.9 + k * 0.01
+        ring = [[x, 36.0], [x + 0.01, 36.0], [x + 0.01, 36.01], [x, 36.01], [x, 36.0]]
+        feats.append({"type": "Feature", "properties": {"beat": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    path = tmp_path / "beats.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    times = pd.date_range("2021-03-01 10:00", periods=20, freq="D")
+    frame = classified_frame(list(times) * 3, ["A"] * 20 + ["B"] * 20 + ["C"] * 20)
+    frame.loc[frame.beat == "B", "eligible_team"] = False
+    result = plan(frame, _prog(), team_hours_per_week=7, contiguous=True, beats_geojson=path, calls_per_team_hour=float("inf"))
+    assert result.beats == ["A", "B", "C"]  # B has no calls but joins A and C
