@@ -259,3 +259,53 @@ def test_map_types_agrees_with_map_one(name, rows):
     engine = list(zip(out.canonical_type, out.type_rule))
     python = [tm.map_one(c, d) for c, d in rows]
     assert engine == python
+
+
+# --- `altresponse types` over an ingested store --------------------------------------------
+import json  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def burlington_store(tmp_path_factory):
+    from altresponse.cli import app
+
+    store = tmp_path_factory.mktemp("store")
+    src = REAL / "burlington" / "bpd_police_incidents_2022h1.csv.gz"
+    result = CliRunner().invoke(app, ["ingest", str(src), "--adapter", "burlington", "--store", str(store), "--json"])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_cli_types_json_after_ingest(burlington_store):
+    from altresponse.cli import app
+
+    result = CliRunner().invoke(app, ["types", "--store", str(burlington_store), "--source", "burlington", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["source"], doc["typemap"], doc["calls"], doc["mapped_calls"]) == ("burlington", "burlington", 10830, 10811)
+    assert doc["mapped_share"] == pytest.approx(10811 / 10830)
+    assert doc["unmapped"] == [
+        {"type_code": None, "type_desc": None, "calls": 12},
+        {"type_code": "Reckless Endangerment", "type_desc": "Reckless Endangerment", "calls": 7},
+    ]
+    assert sum(doc["categories"].values()) == 10830
+    assert doc["categories"]["behavioral_health"] == 555  # 535 Mental Health Issue + 20 suicide attempts
+
+
+def test_cli_types_table_min_share_and_errors(burlington_store):
+    from altresponse.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["types", "--store", str(burlington_store), "--min-share", "0.98"])
+    assert ok.exit_code == 0
+    assert "99.82%" in ok.output and "Reckless Endangerment" in ok.output
+    strict = runner.invoke(app, ["types", "--store", str(burlington_store), "--min-share", "0.999"])
+    assert strict.exit_code == 1
+    wrong = runner.invoke(app, ["types", "--store", str(burlington_store), "--source", "durham"])
+    assert wrong.exit_code == 2 and "holds: burlington" in wrong.output
+    bad_map = runner.invoke(app, ["types", "--store", str(burlington_store), "--typemap", "nowhere"])
+    assert bad_map.exit_code == 2 and "available: burlington, decc_virginia, durham, portland" in bad_map.output
+    missing = runner.invoke(app, ["types", "--store", str(burlington_store / "nope")])
+    assert missing.exit_code == 3

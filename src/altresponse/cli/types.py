@@ -1,7 +1,82 @@
-"""CLI commands for the canonical call types (registered on the shared app)."""
+"""CLI commands for the canonical call types (registered on the shared app).
+
+``altresponse types --store DIR --source NAME`` maps a store's calls through the source's
+type map and lists what stays unmapped, largest first, with the share of calls mapped.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import err_console, handle_errors, print_json
 
 
 def register(app) -> None:
     """Add this module's commands to ``app``."""
+
+    @app.command("types")
+    @handle_errors
+    def types_cmd(
+        store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest`)."),
+        source: Optional[str] = typer.Option(
+            None, "--source", help="Source to check (the calls' `source` value, e.g. durham); optional if the store holds one source."
+        ),
+        typemap: Optional[str] = typer.Option(
+            None, "--typemap", help="Type map name or YAML path; default the one the source's adapter names."
+        ),
+        top: int = typer.Option(20, "--top", min=0, help="Unmapped types to show in the table (JSON lists all)."),
+        min_share: Optional[float] = typer.Option(
+            None, "--min-share", min=0.0, max=1.0, help="Exit 1 if the mapped share is below this (e.g. 0.98)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+    ) -> None:
+        """Unmapped call types of a source (by call volume) and the share of calls its type map covers."""
+        from ..errors import InputError, UsageError
+        from ..store import calls as store_calls
+        from ..typemap import type_coverage, typemap_for_source
+
+        if not store.is_dir():
+            raise InputError(f"{store}: no such store directory")
+        table = store_calls(store)
+        sources = sorted(s for s in table.select("source").distinct().execute()["source"].tolist() if s is not None)
+        if source is None:
+            if len(sources) != 1:
+                raise UsageError(f"--source is needed: the store holds {', '.join(sources) or 'no'} sources")
+            source = sources[0]
+        elif source not in sources:
+            raise UsageError(f"source {source!r} is not in {store}; it holds: {', '.join(sources) or 'nothing'}")
+        map_name = typemap or typemap_for_source(source)
+        doc = {"source": source, **type_coverage(table.filter(table.source == source), map_name)}
+        if as_json:
+            print_json(doc)
+        else:
+            _print_table(doc, top)
+        if min_share is not None and (doc["mapped_share"] is None or doc["mapped_share"] < min_share):
+            raise typer.Exit(1)
+
+
+def _print_table(doc: dict, top: int) -> None:
+    from rich.table import Table
+
+    share = doc["mapped_share"]
+    shown = "n/a" if share is None else f"{share:.2%}"
+    err_console.print(
+        f"[bold]{doc['source']}[/] (type map {doc['typemap']}): {doc['calls']:,} calls, "
+        f"{doc['mapped_calls']:,} mapped = [bold]{shown}[/]; {doc['unmapped_types']} unmapped types",
+        highlight=False,
+    )
+    if not doc["unmapped"] or top == 0:
+        return
+    table = Table(title=f"Unmapped types (largest {min(top, len(doc['unmapped']))})", title_justify="left")
+    table.add_column("type_code")
+    table.add_column("type_desc")
+    table.add_column("calls", justify="right")
+    table.add_column("share", justify="right")
+    for row in doc["unmapped"][:top]:
+        table.add_row(
+            row["type_code"] or "", row["type_desc"] or "", f"{row['calls']:,}", f"{row['calls'] / doc['calls']:.2%}"
+        )
+    err_console.print(table)
