@@ -114,3 +114,14 @@ def test_missing_fallback_and_broken_yaml(tmp_path):
     path = _write(tmp_path, "version: 1\nversion: 2\n")
     with pytest.raises(ConfigError, match="line 2, version: key repeated"):
         load_taxonomy(path)
+
+
+def test_docs_list_every_category_and_the_exact_flag_sets():
+    from conftest import REPO
+
+    doc = (REPO / "docs" / "taxonomy.md").read_text(encoding="utf-8")
+    tax = load_taxonomy()
+    for category in CATEGORIES:
+        assert f"| `{category}` |" in doc
+    for flag in ("weapon", "violence", "injury"):
+        assert f"| `{flag}` | {', '.join(tax.with_flag(flag))} |" in doc
