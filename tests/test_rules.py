@@ -64,7 +64,7 @@ def _run_both(tree, rows):
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 @pytest.mark.parametrize("as_of", [None, dt.date(2022, 6, 1)])
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(fact, min_size=1, max_size=40))
 def test_engine_and_single_call_evaluator_agree(name, as_of, rows):
     _run_both(_tree(name, as_of), rows)

@@ -1,0 +1,273 @@
+"""Classify calls under a program: eligibility per response, recommended response, risk — with reasons.
+
+``classify(calls, program)`` is one Ibis expression over the canonical calls table (it runs on
+the engine; no Python loop over rows). It adds the columns listed in ``docs/architecture.md``
+(plus ``premise_violence`` and ``premise_force``, the premise-history counts risk rules use).
+The decisions come from the compiled rule tree in :mod:`altresponse.rules`, whose single-call
+evaluator gives the same answers; :func:`explain` uses it to list the rules that fired.
+
+Dates and programs
+------------------
+Programs change over time, so each call is judged by the periods in effect on its
+``received_date``. A call dated before a response's first period (or in a gap) finds that
+response **not operating**: ``in_area``/``in_hours`` are False and the call falls back with rule
+``<response>.not_in_operation``. For historical what-ifs (e.g. 2021 calls under Durham's 2022
+pilot) pass ``as_of=date``: every call is then judged by the periods in effect on that date.
+Eligibility (type and exclusions) never depends on the date.
+
+Premise history
+---------------
+For each call: ``premise_violence`` counts earlier calls at the same location within the
+previous 365 days whose category is ``violent_crime`` or whose type description or narrative
+has weapon or violence words; ``premise_force`` counts use-of-force incidents there in the same
+window, when a force table is given (else null). The location is ``location_text`` (trimmed,
+upper case), else latitude/longitude rounded to 3 decimals (~100 m, a block). Calls at exactly
+the same instant and place count each other. Calls without a location get null counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from .errors import InputError, UsageError
+from .program import Program, load_program
+from .rules import FACT_COLUMNS, RuleTree, compile_program
+
+LOOKBACK_DAYS = 365
+LOCATION_DECIMALS = 3
+TYPE_COLUMNS = ("canonical_type", "category", "type_rule")
+
+
+def classify(
+    calls: ir.Table,
+    program: Program | str | Path,
+    *,
+    typemap=None,
+    force: ir.Table | None = None,
+    as_of: dt.date | None = None,
+) -> ir.Table:
+    """Add eligibility, recommended response and risk (each with its rule id) to a calls table.
+
+    Parameters
+    ----------
+    calls
+        Canonical calls (``CALLS_SCHEMA``). If it already has ``canonical_type``, ``category``
+        and ``type_rule`` they are kept; otherwise types are mapped with ``typemap``.
+    program
+        A :class:`~altresponse.program.Program` or a path to a program file.
+    typemap
+        A :class:`~altresponse.typemap.TypeMap` or bundled name; None uses the type map named
+        after each call's ``source``.
+    force
+        Use-of-force incidents (``STORE/force``) for premise history; None leaves
+        ``premise_force`` null.
+    as_of
+        Judge every call by the periods in effect on this date (what-if); None: by the call's own
+        ``received_date``.
+
+    Returns
+    -------
+    ibis.Table
+        ``calls`` plus the classification columns (row order is not kept: use ``call_id``).
+
+    Raises
+    ------
+    ProgramError
+        If ``program`` is a path to an invalid file.
+    UsageError
+        If the calls table lacks a needed column.
+
+    Examples
+    --------
+    >>> from altresponse import store  # doctest: +SKIP
+    >>> out = classify(store.calls("demo-store"), "programs/durham-heart.yaml")  # doctest: +SKIP
+    >>> out.recommended_response.value_counts().execute()  # doctest: +SKIP
+    """
+    prog = program if isinstance(program, Program) else load_program(program)
+    tree = compile_program(prog, as_of=as_of)
+    typed = _with_types(calls, typemap)
+    facts = _with_premise_history(typed, tree, force)
+    facts = facts.mutate(
+        priority=facts.priority.cast("int64"),
+        beat=facts.beat.cast("string"),
+        type_desc=facts.type_desc.cast("string"),
+        narrative=facts.narrative.cast("string"),
+        received_local=facts.received_local.cast("timestamp"),
+        received_date=facts.received_date.cast("date"),
+    )
+    out = tree.apply(facts)
+    return out.mutate(program_id=ibis.literal(prog.id), program_version=ibis.literal(prog.version))
+
+
+def _with_types(calls: ir.Table, typemap) -> ir.Table:
+    if all(c in calls.columns for c in TYPE_COLUMNS):
+        return calls
+    from .typemap import map_types
+
+    if typemap is not None:
+        return map_types(calls, typemap)
+    if "source" not in calls.columns:
+        msg = "calls have no canonical_type and no source column; pass typemap="
+        raise UsageError(msg)
+    found = calls.select(source=calls.source.cast("string").fill_null("")).distinct().to_pyarrow()
+    sources = sorted(found.column("source").to_pylist())
+    if not sources:
+        return map_types(calls, "durham").limit(0)  # empty table, right columns
+    parts = [map_types(calls.filter(calls.source == s), _typemap_for(s)) for s in sources]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p)
+    return out
+
+
+def _typemap_for(source: str):
+    from .typemap import available_typemaps
+
+    names = available_typemaps()
+    if source not in names:
+        msg = f"no type map for source {source!r}; shipped type maps: {', '.join(names)} (pass typemap=)"
+        raise UsageError(msg)
+    return source
+
+
+def location_key(t: ir.Table) -> ir.StringValue:
+    """The premise key of each call: cleaned ``location_text``, else rounded lat/lon."""
+    text = t.location_text.cast("string").strip().upper()
+    text = ibis.ifelse(text == "", ibis.null("string"), text)
+    lat = t.latitude.cast("float64").round(LOCATION_DECIMALS).cast("string")
+    lon = t.longitude.cast("float64").round(LOCATION_DECIMALS).cast("string")
+    return ibis.coalesce(text, ibis.literal("@").concat(lat, ",", lon))
+
+
+def _instant(t: ir.Table, local: str = "received_local", date: str = "received_date") -> ir.TimestampValue:
+    return ibis.coalesce(t[local].cast("timestamp"), t[date].cast("timestamp"))
+
+
+def _with_premise_history(t: ir.Table, tree: RuleTree, force: ir.Table | None) -> ir.Table:
+    text = t.type_desc.cast("string").fill_null("").concat(" ", t.narrative.cast("string").fill_null(""))
+    violent = (
+        (t.category == "violent_crime").fill_null(False)
+        | text.re_search(tree.keywords["weapon"])
+        | text.re_search(tree.keywords["violence"])
+    ).cast("int64")
+    t = t.mutate(_loc=location_key(t), _ts=_instant(t), _violent=violent)
+    w = ibis.window(group_by=t._loc, order_by=t._ts, preceding=ibis.interval(days=LOOKBACK_DAYS), following=0)
+    prior = t._violent.sum().over(w) - t._violent
+    t = t.mutate(premise_violence=ibis.ifelse(t._loc.isnull() | t._ts.isnull(), ibis.null("int64"), prior.cast("int64")))
+    if force is None:
+        t = t.mutate(premise_force=ibis.null("int64"))
+    else:
+        t = _join_force(t, force)
+    return t.drop("_loc", "_ts", "_violent")
+
+
+FORCE_DATE_COLUMNS = ("occurred_local", "occurred_at", "occurred_date", "incident_date", "received_local", "received_date", "date")
+
+
+def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
+    cols = set(force.columns)
+    when = next((c for c in FORCE_DATE_COLUMNS if c in cols), None)
+    if when is None or not ({"location_text"} <= cols or {"latitude", "longitude"} <= cols):
+        msg = f"force table needs a date column (one of {', '.join(FORCE_DATE_COLUMNS)}) and location_text or latitude/longitude"
+        raise UsageError(msg)
+    f = force.mutate(
+        location_text=force.location_text if "location_text" in cols else ibis.null("string"),
+        latitude=force.latitude if "latitude" in cols else ibis.null("float64"),
+        longitude=force.longitude if "longitude" in cols else ibis.null("float64"),
+    )
+    f = f.select(_floc=location_key(f), _fts=f[when].cast("timestamp"))
+    keys = t.select(_cid=t.call_id, _loc=t._loc, _ts=t._ts)
+    j = keys.join(
+        f,
+        [keys._loc == f._floc, f._fts < keys._ts, f._fts >= keys._ts - ibis.interval(days=LOOKBACK_DAYS)],
+    )
+    counts = j.group_by("_cid").aggregate(_nforce=j._fts.count())
+    out = t.left_join(counts, t.call_id == counts._cid)
+    out = out.mutate(
+        premise_force=ibis.ifelse(out._loc.isnull() | out._ts.isnull(), ibis.null("int64"), out._nforce.fill_null(0).cast("int64"))
+    )
+    return out.drop("_cid", "_nforce")
+
+
+def summary(classified: ir.Table, program: Program) -> dict[str, Any]:
+    """Counts for the CLI: calls, by recommended response, eligible per response, by risk level."""
+    aggs = {"calls": classified.count(), "eligible_any": classified.eligible.sum()}
+    for r in program.responses:
+        aggs[f"eligible_{r.id}"] = classified[f"eligible_{r.id}"].sum()
+    row = classified.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    rec = classified.group_by("recommended_response").aggregate(n=classified.count()).to_pyarrow().to_pylist()
+    risk = classified.group_by("risk_level").aggregate(n=classified.count()).to_pyarrow().to_pylist()
+    return {
+        "program_id": program.id,
+        "program_version": program.version,
+        "calls": int(row["calls"]),
+        "eligible_any": int(row["eligible_any"] or 0),
+        "eligible": {r.id: int(row[f"eligible_{r.id}"] or 0) for r in program.responses},
+        "by_recommended_response": dict(sorted(((d["recommended_response"], int(d["n"])) for d in rec), key=lambda kv: -kv[1])),
+        "by_risk_level": {lvl: next((int(d["n"]) for d in risk if d["risk_level"] == lvl), 0) for lvl in ("low", "elevated", "high")},
+    }
+
+
+def read_force(store: str | Path, *, con=None) -> ir.Table | None:
+    """The store's use-of-force table, or None when the store has none."""
+    from . import store as store_mod
+
+    if not store_mod.parts(store, "force"):
+        return None
+    return store_mod.read_table(store, "force", con=con)
+
+
+def explain(
+    call_id: str,
+    store: str | Path,
+    program: Program | str | Path,
+    *,
+    as_of: dt.date | None = None,
+    typemap=None,
+    con=None,
+) -> dict[str, Any]:
+    """The rules that fired for one call.
+
+    The call is classified with the whole store (premise history needs its neighbours); the
+    rule trace comes from the single-call evaluator, which agrees with the engine.
+
+    Returns
+    -------
+    dict
+        ``call_id``, ``program_id``, ``program_version``, ``as_of``, ``facts`` (what the rules
+        saw), ``labels`` (the classification columns) and ``steps`` (list of ``stage``,
+        ``rule``, ``fired``, ``detail``).
+
+    Raises
+    ------
+    InputError
+        If the store has no calls table or no call with that id.
+    """
+    from . import store as store_mod
+
+    prog = program if isinstance(program, Program) else load_program(program)
+    calls = store_mod.calls(store, con=con)
+    out = classify(calls, prog, typemap=typemap, force=read_force(store, con=con), as_of=as_of)
+    rows = out.filter(out.call_id == call_id).to_pyarrow().to_pylist()
+    if not rows:
+        msg = f"{store}: no call with call_id {call_id!r}"
+        raise InputError(msg)
+    row = rows[0]
+    tree = compile_program(prog, as_of=as_of)
+    facts = {k: row.get(k) for k in FACT_COLUMNS}
+    labels = {k: row[k] for k in ("canonical_type", "category", "type_rule", *tree.output_columns)}
+    return {
+        "call_id": call_id,
+        "program_id": prog.id,
+        "program_version": prog.version,
+        "as_of": as_of.isoformat() if as_of else None,
+        "facts": facts,
+        "labels": labels,
+        "steps": [{"stage": "type", "rule": row["type_rule"], "fired": True,
+                   "detail": f"canonical_type = {row['canonical_type']} ({row['category']})"}, *tree.trace(facts)],
+    }
