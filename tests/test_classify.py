@@ -167,3 +167,30 @@ def test_premise_history_and_force(program):
     assert out.risk_rule[["a1", "a2", "a3", "a4", "b2"]].tolist() == [
         "risk.violence_words", "risk.weapon_words", "risk.premise_violence", "risk.premise_violence", "risk.premise_force"]
     assert out.eligible_rule_crt["a2"] == "crt.weapon"
+
+
+def test_cli_classify_explain_check(durham_store, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from altresponse.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["classify", "--store", str(durham_store), "--program", str(PROGRAM), "--as-of", "2022-06-01", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["calls"] == 4033
+    assert doc["by_recommended_response"] == {"police": 2866, "crt": 1084, "ccd": 83}
+    assert doc["eligible"] == {"ccd": 744, "crt": 4033, "co_response": 744, "care_nav": 4033}
+    assert doc["by_risk_level"] == {"low": 4033, "elevated": 0, "high": 0}
+    assert (durham_store / "classified" / "durham-heart.parquet").is_file()
+    call_id = store.read_table(durham_store, "classified").call_id.to_pandas().iloc[0]
+    res = runner.invoke(app, ["explain", call_id, "--store", str(durham_store), "--program", str(PROGRAM), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["call_id"] == call_id
+    assert runner.invoke(app, ["check", str(PROGRAM)]).exit_code == 0
+    assert runner.invoke(app, ["check", str(REPO / "src" / "altresponse" / "adapters" / "durham.yaml")]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(PROGRAM.read_text().replace("fallback: police", "fallback: nobody", 1))
+    res = runner.invoke(app, ["check", str(bad)])
+    assert res.exit_code == 2 and '"nobody" is not a response id' in res.output

@@ -128,6 +128,12 @@ def _with_types(calls: ir.Table, typemap) -> ir.Table:
 def _typemap_for(source: str):
     from .typemap import available_typemaps
 
+    try:
+        from .typemap import typemap_for_source
+
+        return typemap_for_source(source)
+    except ImportError:
+        pass
     names = available_typemaps()
     if source not in names:
         msg = f"no type map for source {source!r}; shipped type maps: {', '.join(names)} (pass typemap=)"

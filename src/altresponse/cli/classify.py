@@ -1,7 +1,168 @@
-"""CLI commands for the classify verb (registered on the shared app)."""
+"""CLI commands for the classify verb (registered on the shared app).
+
+``altresponse classify``  label a store's calls under a program (STORE/classified/<id>.parquet)
+``altresponse explain``   the rules that fired for one call
+``altresponse check``     validate a program or adapter file
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import err_console, handle_errors, print_json
+
+
+def _as_of(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    from ..errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f'--as-of "{value}" is not a date (YYYY-MM-DD)'
+        raise UsageError(msg) from None
+
+
+def _known_beats(beats: Optional[Path]):
+    if beats is None:
+        return None
+    from ..program import known_beats_from_geojson
+
+    return known_beats_from_geojson(beats)
 
 
 def register(app) -> None:
     """Add this module's commands to app."""
+
+    @app.command("classify")
+    @handle_errors
+    def classify_cmd(
+        store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest`)."),
+        program: Path = typer.Option(..., "--program", help="Program YAML, e.g. programs/durham-heart.yaml."),
+        as_of: Optional[str] = typer.Option(
+            None, "--as-of", help="Judge every call by the program periods in effect on this date (what-if, YYYY-MM-DD); default: each call's own date."
+        ),
+        beats: Optional[Path] = typer.Option(None, "--beats", help="Beats GeoJSON (LAWBEAT): reject service areas naming unknown beats."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+    ) -> None:
+        """Label every call with eligibility per response, the recommended response and a risk level, each with its rule id."""
+        import ibis
+
+        from .. import store as store_mod
+        from ..classify import classify, read_force, summary
+        from ..program import load_program
+
+        prog = load_program(program, known_beats=_known_beats(beats))
+        calls = store_mod.calls(store)
+        labelled = classify(calls, prog, force=read_force(store), as_of=_as_of(as_of)).to_pyarrow()
+        out_dir = store_mod.table_dir(store, "classified")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        out_path = out_dir / f"{prog.id}.parquet"
+        import pyarrow.parquet as pq
+
+        tmp = out_path.with_suffix(".parquet.tmp")
+        pq.write_table(labelled, tmp)
+        tmp.replace(out_path)
+        doc = summary(ibis.memtable(labelled), prog)
+        doc["as_of"] = as_of
+        doc["output"] = str(out_path)
+        if as_json:
+            print_json(doc)
+            return
+        _print_summary(doc)
+
+    @app.command("explain")
+    @handle_errors
+    def explain_cmd(
+        call_id: str = typer.Argument(..., help="The call's call_id, e.g. durham:h300abdff84454c0f."),
+        store: Path = typer.Option(..., "--store", help="Store directory."),
+        program: Path = typer.Option(..., "--program", help="Program YAML."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge the call by the periods in effect on this date (YYYY-MM-DD)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+    ) -> None:
+        """Show every rule that decided one call: type, risk, eligibility per response, routing."""
+        from ..classify import explain
+
+        doc = explain(call_id, store, program, as_of=_as_of(as_of))
+        if as_json:
+            print_json(doc)
+            return
+        from rich.table import Table
+
+        f = doc["facts"]
+        err_console.print(
+            f"[bold]{doc['call_id']}[/] under {doc['program_id']} {doc['program_version']}"
+            + (f" as of {doc['as_of']}" if doc["as_of"] else "")
+            + f": {f['type_desc']!s} · beat {f['beat']} · {f['received_local'] or f['received_date']}",
+            highlight=False,
+        )
+        table = Table("stage", "rule", "fired", "detail")
+        for s in doc["steps"]:
+            table.add_row(s["stage"], s["rule"], "yes" if s["fired"] else "·", s["detail"])
+        err_console.print(table)
+        lab = doc["labels"]
+        err_console.print(
+            f"recommended: [bold]{lab['recommended_response']}[/] ({lab['recommended_rule']}); risk {lab['risk_level']} ({lab['risk_rule']})",
+            highlight=False,
+        )
+
+    @app.command("check")
+    @handle_errors
+    def check_cmd(
+        file: Path = typer.Argument(..., help="A program or adapter YAML file."),
+        beats: Optional[Path] = typer.Option(None, "--beats", help="Beats GeoJSON (LAWBEAT) to check service-area beats against."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+    ) -> None:
+        """Validate a program or adapter file; every problem is printed as FILE line N, key: message."""
+        import yaml
+
+        from ..errors import InputError
+
+        if not file.is_file():
+            msg = f"{file}: no such file"
+            raise InputError(msg)
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            data = None
+        is_adapter = isinstance(data, dict) and ("fields" in data or "timestamps" in data or "table" in data) and "responses" not in data
+        if is_adapter:
+            from ..adapter import load_adapter
+
+            adapter = load_adapter(file)
+            doc = {"file": str(file), "kind": "adapter", "valid": True, "name": adapter.name}
+        else:
+            from ..program import load_program
+
+            prog = load_program(file, known_beats=_known_beats(beats))
+            doc = {"file": str(file), "kind": "program", "valid": True, "id": prog.id, "version": prog.version,
+                   "responses": [r.id for r in prog.responses]}
+        if as_json:
+            print_json(doc)
+        else:
+            err_console.print(f"{file}: valid {doc['kind']}", highlight=False)
+
+
+def _print_summary(doc: dict) -> None:
+    from rich.table import Table
+
+    err_console.print(
+        f"[bold]{doc['program_id']} {doc['program_version']}[/]: {doc['calls']:,} calls classified"
+        + (f" as of {doc['as_of']}" if doc.get("as_of") else "")
+        + f" → {doc['output']}",
+        highlight=False,
+    )
+    table = Table("response", "eligible", "recommended")
+    for rid, n in doc["eligible"].items():
+        table.add_row(rid, f"{n:,}", f"{doc['by_recommended_response'].get(rid, 0):,}")
+    for rid, n in doc["by_recommended_response"].items():
+        if rid not in doc["eligible"]:
+            table.add_row(rid, "", f"{n:,}")
+    err_console.print(table)
+    risk = ", ".join(f"{k} {v:,}" for k, v in doc["by_risk_level"].items())
+    err_console.print(f"eligible for any response: {doc['eligible_any']:,}; risk: {risk}", highlight=False)
