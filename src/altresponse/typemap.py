@@ -302,8 +302,36 @@ def map_types(calls: ibis.Table, typemap: TypeMap | str) -> ibis.Table:
     base = calls.drop(*present) if present else calls
     columns = list(base.columns)
 
-    code = _normalize_expr(base.type_code.cast("string"))
-    desc = _normalize_expr(base.type_desc.cast("string"))
+    # Type each *distinct* raw (code, description) pair once, then join the answer back:
+    # normalising and the regexes run over the vocabulary, not over every call. The join
+    # keys are null-safe: the value with nulls as "" plus a null marker.
+    raw = base.mutate(_tm_rc0=base.type_code.cast("string"), _tm_rd0=base.type_desc.cast("string"))
+    raw = raw.mutate(**_join_keys(raw))
+    pairs = raw.select("_tm_rc0", "_tm_rd0").distinct()
+    pairs = pairs.mutate(_tm_code=_normalize_expr(pairs._tm_rc0), _tm_desc=_normalize_expr(pairs._tm_rd0))
+    typed = _type_pairs(pairs, tm, keep=("_tm_rc0", "_tm_rd0"))
+    typed = typed.mutate(**_join_keys(typed)).select(*_JOIN_KEYS, "canonical_type", "category", "type_rule")
+    out = raw.left_join(typed, [(k, k) for k in _JOIN_KEYS])
+    return out.select(*columns, "canonical_type", "category", "type_rule")
+
+
+_JOIN_KEYS = ("_tm_kc0", "_tm_nc0", "_tm_kd0", "_tm_nd0")
+
+
+def _join_keys(t: ibis.Table) -> dict:
+    return {
+        "_tm_kc0": t._tm_rc0.fill_null(""),
+        "_tm_nc0": t._tm_rc0.isnull(),
+        "_tm_kd0": t._tm_rd0.fill_null(""),
+        "_tm_nd0": t._tm_rd0.isnull(),
+    }
+
+
+def _type_pairs(pairs: ibis.Table, tm: TypeMap, *, keep: tuple[str, ...]) -> ibis.Table:
+    """Type each row of a table with normalised ``_tm_code``/``_tm_desc`` (plus ``keep`` columns)."""
+    base = pairs
+    columns = list(keep)
+    code, desc = base._tm_code, base._tm_desc
     text = ibis.coalesce(desc, code)
     null = ibis.null("string")
     # Index of the first matching pattern (regexes run once per row), null if none.
@@ -311,7 +339,7 @@ def map_types(calls: ibis.Table, typemap: TypeMap | str) -> ibis.Table:
         first = ibis.cases(*[(text.re_search(p.regex), i) for i, p in enumerate(tm.patterns)], else_=ibis.null("int32"))
     else:
         first = ibis.null("int32")
-    staged = base.mutate(_tm_code=code, _tm_desc=desc, _tm_first=first)
+    staged = base.mutate(_tm_first=first)
 
     cats = tm.taxonomy.categories()
     keys = list(tm._exact_rules)
