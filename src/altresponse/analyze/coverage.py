@@ -32,7 +32,7 @@ def best_hour_windows(hourly: pd.Series, hours=range(4, 25)) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``hours``, ``start_hour``, ``end_hour`` (exclusive), ``eligible_calls``, ``share``.
-        Ties go to the earliest start.
+        Ties go to the window whose first hour is busiest, then to the earliest start.
 
     Examples
     --------
@@ -46,7 +46,8 @@ def best_hour_windows(hourly: pd.Series, hours=range(4, 25)) -> pd.DataFrame:
     rows = []
     for h in hours:
         sums = csum[np.arange(24) + h] - csum[np.arange(24)]  # window starting at each hour
-        start = int(np.argmax(sums))
+        tied = np.flatnonzero(sums == sums.max())
+        start = int(tied[np.argmax(counts[tied])])  # ties: the window that opens on the busiest hour
         rows.append(
             {
                 "hours": int(h),

@@ -1,7 +1,57 @@
-"""CLI commands for the report verb (registered on the shared app)."""
+"""The ``report`` command: the analyst's HTML + JSON + CSV report (registered on the shared app)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import err_console, handle_errors, print_json
+
 
 def register(app) -> None:
-    """Add this module's commands to app."""
+    """Add this module's commands to ``app``."""
+
+    @app.command()
+    @handle_errors
+    def report(
+        store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest` and `classify`)."),
+        program: Path = typer.Option(..., "--program", help="Program YAML whose classification the report reads."),
+        out: Path = typer.Option(..., "--out", help="Output directory for report.html, report.json and the CSVs."),
+        beats: Optional[Path] = typer.Option(
+            None, "--beats", help="Beats GeoJSON for the map (default: the one the ingest recorded, if any)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout as well."),
+    ) -> None:
+        """Write the CONFIDENTIAL analyst report: volume, frequency, location, risk, response time,
+        workload, use of force and coverage (plus planning when available).
+
+        Sections the data cannot support say so and why (e.g. no dispatch times → no response time).
+        """
+        import datetime as dt
+        import json
+
+        from .. import report as report_mod
+        from ..errors import InputError
+
+        if not store.is_dir():
+            msg = f"{store}: store directory not found"
+            raise InputError(msg)
+        classified, force, prog = report_mod.load_inputs(store, program)
+        beats_path = beats if beats is not None else report_mod.default_beats(store)
+        err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
+        sections = report_mod.build_sections(classified, force=force, program=prog)
+        meta = [
+            f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",
+            f"Store: {store.resolve()}",
+            f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        ]
+        title = f"{prog.name or prog.id}: call analysis for planning"
+        written = report_mod.write_report(sections, out, title=title, meta=meta, beats=beats_path)
+        for key, ok in written["sections"].items():
+            line = sections[key].get("headline") if ok else "not available: " + sections[key].get("why", "")
+            err_console.print(f"  {key:<14} {line}", highlight=False, soft_wrap=True)
+        err_console.print(f"report: wrote {written['html']}, {written['json']} and {len(written['csv'])} CSVs", highlight=False)
+        if as_json:
+            print_json(json.loads(Path(written["json"]).read_text()))

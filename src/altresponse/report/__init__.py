@@ -43,6 +43,7 @@ def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
     from ..program import load_program
 
     program = load_program(program_path)
+    force = store_mod.read_table(store, "force", con=con) if store_mod.parts(store, "force") else None
     path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
     if path.exists():
         classified = read_parquet(path, con=con)
@@ -54,8 +55,14 @@ def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
         if classify is None or not store_mod.parts(store, "calls"):
             msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
             raise InputError(msg)
-        classified = classify(store_mod.calls(store, con=con), program)
-    force = store_mod.read_table(store, "force", con=con) if store_mod.parts(store, "force") else None
+        # classify once on the engine and keep the result: every section queries it many times
+        from ..engine import default_connection
+
+        con = con or default_connection()
+        expr = classify(store_mod.calls(store, con=con), program, force=force)
+        import uuid
+
+        classified = con.create_table(f"report_classified_{uuid.uuid4().hex}", expr, temp=True)
     return classified, force, program
 
 
@@ -115,11 +122,34 @@ def sections_to_json(sections: dict[str, dict]) -> dict[str, Any]:
     return out
 
 
+_VEGA_JS: dict[str, str] = {}
+
+
 def _vega_js() -> str:
+    """The vega-embed + Vega + Vega-Lite bundle (vl-convert builds it offline; ~8 s, so kept
+    for the process and in ``~/.cache/altresponse``)."""
+    import os
+
     import vl_convert as vlc
     from altair.utils._importers import vl_version_for_vl_convert
 
-    return vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    version = f"{vl_version_for_vl_convert()}-{getattr(vlc, '__version__', 'x')}"
+    if version in _VEGA_JS:
+        return _VEGA_JS[version]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "altresponse" / f"vega-embed-{version}.js"
+    try:
+        text = cache.read_text()
+    except OSError:
+        text = vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text)
+            tmp.replace(cache)
+        except OSError:
+            pass  # a read-only home only costs time
+    _VEGA_JS[version] = text
+    return text
 
 
 def render(sections: dict[str, dict], *, title: str, meta: list[str], beat_features: list[dict] | None = None) -> str:

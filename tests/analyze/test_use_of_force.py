@@ -1,0 +1,91 @@
+"""Use of force: joins by CAD number and by beat/time window; what is said when nothing joins."""
+
+from __future__ import annotations
+
+import ibis
+import pandas as pd
+import pytest
+from analyze_fixtures import make_classified
+
+from altresponse.analyze import use_of_force
+
+
+def force_table(rows):
+    df = pd.DataFrame(rows)
+    for col in ("force_id", "source", "cfs_number", "service_type", "district", "beat"):
+        df[col] = df.get(col, pd.Series([None] * len(df), dtype=object)).astype(object)
+    df["occurred_at"] = pd.to_datetime(df["occurred_at"], format="ISO8601").dt.tz_localize("UTC")
+    df["occurred_date"] = df["occurred_at"].dt.date
+    df["from_call"] = df["from_call"].astype("boolean")
+    return ibis.memtable(df)
+
+
+def calls():
+    rows = []
+    for i in range(10):
+        rows.append(dict(
+            received_local=f"2022-01-0{i % 9 + 1} 10:00",
+            source_call_id=f"P22{i:04d}",
+            dispatched_after=60 if i < 8 else None,
+            cleared_after=3600 if i < 8 else None,
+            beat="111" if i % 2 else "222",
+            eligible=i < 4,
+            canonical_type="WELFARE" if i < 4 else "ASSAULT",
+            category="welfare" if i < 4 else "violent_crime",
+        ))
+    return make_classified(rows)
+
+
+def test_join_by_cad_event_number():
+    force = force_table([
+        # two rows for one incident (two officers) on an eligible call
+        dict(force_id="F1", source="cin", cfs_number="p220001", occurred_at="2022-01-02 16:00", from_call=True, district="D1"),
+        dict(force_id="F1", source="cin", cfs_number="p220001", occurred_at="2022-01-02 16:00", from_call=True, district="D1"),
+        dict(force_id="F2", source="cin", cfs_number="P220005", occurred_at="2022-01-06 16:00", from_call=True, district="D2"),
+        dict(force_id="F3", source="cin", cfs_number="X999", occurred_at="2022-01-06 16:00", from_call=False, district="D2"),
+    ])
+    sec = use_of_force(calls(), force)
+    n = sec["numbers"]
+    assert n["join_method"] == "cad_event_number"
+    assert n["force_incidents"] == 3 and n["force_incidents_linked"] == 2
+    assert n["force_from_eligible_calls"] == 1 and n["share_force_from_eligible"] == pytest.approx(0.5)
+    assert n["force_per_1000_dispatched"] == pytest.approx(2 * 1000 / 8)
+    cat = sec["tables"]["by_category"].set_index("category")
+    assert cat.loc["welfare", "dispatched_calls"] == 4 and cat.loc["welfare", "force_per_1000"] == pytest.approx(250.0)
+    assert cat.loc["violent_crime", "dispatched_calls"] == 4
+    assert n["share_force_from_calls"] == pytest.approx(2 / 3)
+
+
+def test_join_by_beat_and_time_window():
+    force = force_table([
+        # call t:2 (beat 111) received 2022-01-02 10:00 local = 15:00 UTC, cleared an hour later
+        dict(force_id="F1", source="x", occurred_at="2022-01-02 15:30", beat="111", from_call=True),
+        dict(force_id="F2", source="x", occurred_at="2022-01-02 15:30", beat="222", from_call=True),  # wrong beat
+        dict(force_id="F3", source="x", occurred_at="2022-01-02 17:30", beat="111", from_call=True),  # after clear
+    ])
+    sec = use_of_force(calls(), force)
+    assert sec["numbers"]["join_method"] == "time_and_place"
+    assert sec["numbers"]["force_incidents_linked"] == 1
+    assert sec["numbers"]["force_from_eligible_calls"] == 1
+
+
+def test_no_join_reports_share_from_calls_by_district():
+    force = force_table([
+        dict(force_id="A", source="dallas", occurred_at="2017-05-01 10:00", from_call=True, district="NE"),
+        dict(force_id="B", source="dallas", occurred_at="2017-05-02 10:00", from_call=False, district="NE"),
+        dict(force_id="C", source="dallas", occurred_at="2017-05-03 10:00", from_call=True, district="SW"),
+        dict(force_id="D", source="dallas", occurred_at="2017-05-03 11:00", from_call=None, district="SW"),
+    ])
+    sec = use_of_force(calls(), force)
+    assert sec["available"] is True and sec["numbers"]["join_method"] == "none"
+    assert sec["headline"].startswith("No force incident could be linked to a call")
+    assert sec["numbers"]["share_force_from_calls"] == pytest.approx(2 / 3)
+    d = sec["tables"]["force_by_district"].set_index("district")
+    assert d.loc["NE", "share_from_calls"] == pytest.approx(0.5)
+    assert d.loc["SW", "share_from_calls"] == pytest.approx(1.0) and d.loc["SW", "activity_unknown"] == 1
+    assert "by_category" not in sec["tables"]
+
+
+def test_no_force_data():
+    sec = use_of_force(calls(), None)
+    assert sec["available"] is False and "force" in sec["why"]
