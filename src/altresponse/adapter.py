@@ -83,6 +83,9 @@ class TimestampSpec(_Model):
     """For values with a UTC offset: ``respect`` it; ``ignore`` it (the digits are local);
     ``shifted_utc``: the source read local times as UTC then converted them, so the true local
     wall clock is the UTC reading of the value (Burlington)."""
+    time_zero_pad: int | None = Field(None, ge=1, le=8)
+    """Left-pad the ``time`` value with zeros to this width before parsing: military times
+    published without leading zeros (Austin: ``'45'`` → ``'0045'``, ``'330'`` → ``'0330'``)."""
 
 
     @model_validator(mode="after")
@@ -120,14 +123,19 @@ class Coordinates(_Model):
     """Quarantine a row whose point is outside ``bbox``, or keep it with null coordinates."""
     zero_is_null: bool = True
     """Treat 0/0 (a common CAD placeholder) as no location."""
+    point: ColumnList | None = None
+    """Text column holding the point, read where the columns above give none (or alone):
+    WKT ``POINT (lon lat)``, else a ``(lat, lon)`` pair anywhere in the text (Socrata
+    location text, e.g. ``'211 N ERVAY ST\nDallas, TX\n(32.78, -96.79)'``). Text with
+    neither (an address only) gives no point; it is not an error."""
 
 
     @model_validator(mode="after")
     def _one_way(self) -> Coordinates:
         latlon = bool(self.latitude) and bool(self.longitude)
         xy = bool(self.x) and bool(self.y)
-        if latlon == xy:
-            msg = "give either 'latitude' and 'longitude', or 'x', 'y' and 'epsg'"
+        if (latlon and xy) or not (latlon or xy or self.point):
+            msg = "give either 'latitude' and 'longitude', or 'x', 'y' and 'epsg' (optionally with 'point'), or 'point' alone"
             raise ValueError(msg)
         if xy and self.epsg is None:
             msg = "'x'/'y' need 'epsg' (e.g. 2913)"

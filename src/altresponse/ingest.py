@@ -753,8 +753,11 @@ class _Mapper:
         if c:
             if c.latitude:
                 self.coord_cols = (resolve("coordinates.latitude", c.latitude), resolve("coordinates.longitude", c.longitude))
-            else:
+            elif c.x:
                 self.coord_cols = (resolve("coordinates.x", c.x), resolve("coordinates.y", c.y))
+            else:
+                self.coord_cols = (None, None)
+            self.point_col = resolve("coordinates.point", c.point)
             self.transformer = None
             if c.epsg is not None:
                 from pyproj import Transformer
@@ -1021,6 +1024,8 @@ class _Mapper:
         else:
             d = col(c_date)
             t = col(c_time) if c_time else pa.nulls(n, pa.string())
+            if ts.time_zero_pad and c_time:
+                t = pc.utf8_lpad(t, width=ts.time_zero_pad, padding="0")
             with_time = pc.binary_join_element_wise(d, t, " ")  # null where either is null
             date_raw = pc.if_else(pc.is_null(t), d, pa.scalar(None, pa.string()))
             raw = pc.coalesce(with_time, d)
@@ -1060,7 +1065,7 @@ class _Mapper:
         problems.append((QuarantineReason.UNPARSEABLE_NUMBER.value, "coordinates", bad_a | bad_b, pc.binary_join_element_wise(a_raw, b_raw, ",")))
         av = a.to_numpy(zero_copy_only=False).astype(float)
         bv = b.to_numpy(zero_copy_only=False).astype(float)
-        if c.latitude:
+        if c.latitude or not c.x:
             lat, lon = av, bv
         else:
             x, y = av, bv
@@ -1069,6 +1074,10 @@ class _Mapper:
                 x, y = np.where(zero, np.nan, x), np.where(zero, np.nan, y)
             lon, lat = self.transformer.transform(x, y)
             lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        if self.point_col:
+            p_lat, p_lon = _parse_point(col(self.point_col))
+            fill = ~(np.isfinite(lat) & np.isfinite(lon))
+            lat, lon = np.where(fill, p_lat, lat), np.where(fill, p_lon, lon)
         if c.zero_is_null:
             zero = (lat == 0) & (lon == 0)
             lat, lon = np.where(zero, np.nan, lat), np.where(zero, np.nan, lon)
@@ -1133,6 +1142,23 @@ def _map_values(raw: pa.Array, mapping: dict, case_insensitive: bool, default=No
     table = pa.array(values + [default])
     idx_filled = pc.if_else(pc.is_valid(raw), pc.fill_null(idx, len(values)), pa.scalar(None, idx.type))
     return pc.take(table, idx_filled), unknown
+
+
+_WKT_POINT = r"POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)"
+_LAT_LON_PAIR = r"\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)"
+
+
+def _parse_point(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Point text → (lat, lon) float arrays (NaN where the text holds no point).
+
+    WKT ``POINT (lon lat)`` first, else a ``(lat, lon)`` pair anywhere in the text.
+    """
+    s = pd.Series(raw.to_numpy(zero_copy_only=False), dtype=object).astype("string")
+    wkt = s.str.extract(_WKT_POINT, expand=True).astype(float)
+    pair = s.str.extract(_LAT_LON_PAIR, expand=True).astype(float)
+    lat = wkt[1].fillna(pair[0]).to_numpy(dtype=float, na_value=np.nan)
+    lon = wkt[0].fillna(pair[1]).to_numpy(dtype=float, na_value=np.nan)
+    return lat, lon
 
 
 def _parse_number(raw: pa.Array, typ: pa.DataType):
