@@ -104,7 +104,7 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
         if k50:
             headline_parts.append(f"{k50} of {len(per)} beats hold half of eligible calls")
         for k in (3, 5, 10, 12):
-            if k <= len(per):
+            if k < len(per):
                 findings.append(f"The top {k} beats cover {pct(per.loc[per['k'] == k, 'cumulative_share'].iloc[0])} of eligible calls.")
         placed = int(per["eligible_calls"].sum())
         if placed < eligible:
@@ -135,8 +135,9 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
         tables["program"] = program
         for r in program.itertuples():
             findings.append(
-                f"As defined, {r.response} covers {pct(r.share_in_area_and_hours)} of its eligible calls "
-                f"({r.in_area_and_hours:,} of {r.eligible_calls:,}) in its area and hours."
+                f"As defined (the periods in effect on each call's date), {r.response} takes in "
+                f"{pct(r.share_in_area_and_hours)} of its eligible calls ({r.in_area_and_hours:,} of {r.eligible_calls:,}) "
+                f"within its area and hours" + (f"; {r.area_or_hours_unknown:,} have no beat or time." if r.area_or_hours_unknown else ".")
             )
     if not headline_parts:
         if not tables:

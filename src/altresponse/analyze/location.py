@@ -71,7 +71,7 @@ def location(classified: ir.Table) -> dict[str, Any]:
         if placed < total:
             findings.append(f"{total - placed:,} calls ({pct(share(total - placed, total))}) have no beat.")
         rates = by_beat.loc[by_beat["calls"] >= 30, "share_eligible"]
-        if len(rates) > 1:
+        if len(rates) > 1 and rates.min() < rates.max():
             findings.append(
                 f"Among beats with at least 30 calls, the eligible share runs from {pct(rates.min())} to {pct(rates.max())}."
             )

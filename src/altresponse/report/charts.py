@@ -79,7 +79,7 @@ def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
             ).properties(width=WIDTH, height=200),
         ))
     ch = _table(sec, "by_channel")
-    if ch is not None:
+    if ch is not None and ch["channel"].notna().any():
         ch["channel"] = ch["channel"].fillna("unknown")
         long = _long_eligible(ch, "channel")
         charts.append((
@@ -265,7 +265,7 @@ def coverage_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     if beats is not None:
         charts.append((
             "Share of eligible calls in the top k beats",
-            alt.Chart(beats).mark_line(point=True, color="#1b7837").encode(
+            alt.Chart(beats).mark_line(point=alt.OverlayMarkDef(color="#1b7837"), color="#1b7837").encode(
                 x=alt.X("k:Q", title="Number of beats (busiest first)", axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y("cumulative_share:Q", title="Share of eligible calls covered", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
                 tooltip=["k", "beat", alt.Tooltip("cumulative_share:Q", format=".1%")],
@@ -275,7 +275,7 @@ def coverage_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     if hours is not None:
         charts.append((
             "Share of eligible calls in the best window of h hours a day",
-            alt.Chart(hours).mark_line(point=True, color="#1b7837").encode(
+            alt.Chart(hours).mark_line(point=alt.OverlayMarkDef(color="#1b7837"), color="#1b7837").encode(
                 x=alt.X("hours:Q", title="Hours a day the team works (best contiguous window)", scale=alt.Scale(domain=[4, 24])),
                 y=alt.Y("share:Q", title="Share of eligible calls covered", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
                 tooltip=["hours", "window", alt.Tooltip("share:Q", format=".1%")],

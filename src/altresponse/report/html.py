@@ -76,6 +76,8 @@ def _fmt_cell(col: str, value: Any) -> tuple[str, bool]:
 
 
 def table_html(name: str, df: pd.DataFrame, csv_name: str) -> str:
+    if len(df) == 0:
+        return f'<p class="note">Table {html.escape(name.replace("_", " "))}: no rows.</p>'
     shown = df.head(MAX_ROWS)
     head = "".join(f'<th class="{"t" if df[c].dtype == object else ""}">{html.escape(str(c))}</th>' for c in df.columns)
     rows = []
