@@ -198,6 +198,9 @@ class Adapter(_Model):
     """Canonical column → candidate source columns (first present wins)."""
     values: dict[str, ValueMap] = Field(default_factory=dict)
     coordinates: Coordinates | None = None
+    block_level: list[str] = Field(default_factory=list)
+    """Canonical text columns (e.g. ``location_text``) whose leading house number is cut to
+    its hundred block, as Cincinnati publishes: ``'7647 FERGUSON RD'`` → ``'76XX FERGUSON RD'``."""
     required: list[str] = Field(default_factory=list)
     """Canonical columns that must be non-null after mapping, else missing_required_field."""
     geo: GeoSpec = Field(default_factory=GeoSpec)

@@ -310,6 +310,10 @@ def _check_adapter_against(spec: TableSpec, adapter: Adapter) -> None:
                 if value is not None and str(value) not in allowed:
                     msg = f"{where}, values.{key}.map[{raw!r}]: {value!r} is not one of {', '.join(sorted(allowed))}"
                     raise AdapterError(msg)
+    for key in adapter.block_level:
+        if key not in names or not pa.types.is_string(spec.schema.field(key).type):
+            msg = f"{where}, block_level: {key!r} is not a text column of the {spec.name} table"
+            raise AdapterError(msg)
     for key in adapter.required:
         if key not in names:
             msg = f"{where}, required: {key!r} is not a column of the {spec.name} table"
@@ -841,6 +845,11 @@ class _Mapper:
                 val, bad = _parse_number(raw, typ)
                 out[key] = val
                 problems.append((QuarantineReason.UNPARSEABLE_NUMBER.value, f"fields.{key}", bad, raw))
+
+        # house numbers → hundred block ('7647 X RD' → '76XX X RD')
+        for key in adapter.block_level:
+            if key in out:
+                out[key] = pc.replace_substring_regex(out[key], pattern=r"^(\d*?)\d{1,2}([^\dX]|$)", replacement=r"\1XX\2")
 
         # value maps
         for key, vm in adapter.values.items():
