@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-# The real exports sit beside the repo (../shared/data/real); never edited.
-SHARED = Path(os.environ.get("ALTRESPONSE_SHARED", REPO.parent / "shared"))
-REAL = SHARED / "data" / "real"
-REFERENCE = SHARED / "data" / "reference"
-SAMPLES = REPO / "data" / "samples"
+from paths import REAL, REFERENCE, REPO, SAMPLES, SHARED  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")

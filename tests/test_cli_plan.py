@@ -18,7 +18,7 @@ PROGRAM = "programs/durham-heart.yaml"
 
 @pytest.fixture
 def store(tmp_path):
-    from conftest import REPO
+    from paths import REPO
 
     rng = np.random.default_rng(0)
     times = pd.Timestamp("2021-03-01") + pd.to_timedelta(np.sort(rng.uniform(0, 28 * 1440, 300)), unit="min")

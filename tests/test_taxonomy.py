@@ -9,7 +9,7 @@ import pytest
 from altresponse.errors import ConfigError, UsageError
 from altresponse.taxonomy import CATEGORIES, UNKNOWN, load_taxonomy
 
-from conftest import REFERENCE
+from paths import REFERENCE
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,7 @@ def test_missing_fallback_and_broken_yaml(tmp_path):
 
 
 def test_docs_list_every_category_and_the_exact_flag_sets():
-    from conftest import REPO
+    from paths import REPO
 
     doc = (REPO / "docs" / "taxonomy.md").read_text(encoding="utf-8")
     tax = load_taxonomy()

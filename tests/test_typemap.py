@@ -10,7 +10,7 @@ from altresponse.errors import ConfigError
 from altresponse.taxonomy import load_taxonomy
 from altresponse.typemap import available_typemaps, load_typemap, map_types, normalize
 
-from conftest import REAL
+from paths import REAL
 
 
 def _durham_calls() -> pd.DataFrame:

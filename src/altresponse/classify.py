@@ -125,20 +125,15 @@ def _with_types(calls: ir.Table, typemap) -> ir.Table:
     return out
 
 
-def _typemap_for(source: str):
-    from .typemap import available_typemaps
+def _typemap_for(source: str) -> str:
+    # The source's adapter names its vocabulary (``synth`` speaks Durham's natures).
+    from .typemap import available_typemaps, typemap_for_source
 
-    try:
-        from .typemap import typemap_for_source
-
-        return typemap_for_source(source)
-    except ImportError:
-        pass
-    names = available_typemaps()
-    if source not in names:
-        msg = f"no type map for source {source!r}; shipped type maps: {', '.join(names)} (pass typemap=)"
+    name = typemap_for_source(source)
+    if name not in available_typemaps():
+        msg = f"no type map for source {source!r}; shipped type maps: {', '.join(available_typemaps())} (pass typemap=)"
         raise UsageError(msg)
-    return source
+    return name
 
 
 def location_key(t: ir.Table) -> ir.StringValue:
@@ -217,6 +212,32 @@ def summary(classified: ir.Table, program: Program) -> dict[str, Any]:
         "by_recommended_response": dict(sorted(((d["recommended_response"], int(d["n"])) for d in rec), key=lambda kv: -kv[1])),
         "by_risk_level": {lvl: next((int(d["n"]) for d in risk if d["risk_level"] == lvl), 0) for lvl in ("low", "elevated", "high")},
     }
+
+
+def classify_store(
+    store: str | Path, program: Program | str | Path, *, as_of: dt.date | None = None, con=None
+) -> dict[str, Any]:
+    """Classify a store's calls and write ``STORE/classified/<program_id>.parquet``.
+
+    Returns the :func:`summary` of the result, with ``as_of`` and the ``output`` path.
+    """
+    import pyarrow.parquet as pq
+
+    from . import store as store_mod
+
+    prog = program if isinstance(program, Program) else load_program(program)
+    calls = store_mod.calls(store, con=con)
+    labelled = classify(calls, prog, force=read_force(store, con=con), as_of=as_of).to_pyarrow()
+    out_dir = store_mod.table_dir(store, "classified")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_path = out_dir / f"{prog.id}.parquet"
+    tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
+    pq.write_table(labelled, tmp)
+    tmp.replace(out_path)
+    doc = summary(ibis.memtable(labelled), prog)
+    doc["as_of"] = as_of.isoformat() if as_of else None
+    doc["output"] = str(out_path)
+    return doc
 
 
 def read_force(store: str | Path, *, con=None) -> ir.Table | None:

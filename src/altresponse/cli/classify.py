@@ -51,26 +51,11 @@ def register(app) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
     ) -> None:
         """Label every call with eligibility per response, the recommended response and a risk level, each with its rule id."""
-        import ibis
-
-        from .. import store as store_mod
-        from ..classify import classify, read_force, summary
+        from ..classify import classify_store
         from ..program import load_program
 
         prog = load_program(program, known_beats=_known_beats(beats))
-        calls = store_mod.calls(store)
-        labelled = classify(calls, prog, force=read_force(store), as_of=_as_of(as_of)).to_pyarrow()
-        out_dir = store_mod.table_dir(store, "classified")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        out_path = out_dir / f"{prog.id}.parquet"
-        import pyarrow.parquet as pq
-
-        tmp = out_path.with_suffix(".parquet.tmp")
-        pq.write_table(labelled, tmp)
-        tmp.replace(out_path)
-        doc = summary(ibis.memtable(labelled), prog)
-        doc["as_of"] = as_of
-        doc["output"] = str(out_path)
+        doc = classify_store(store, prog, as_of=_as_of(as_of))
         if as_json:
             print_json(doc)
             return
