@@ -31,7 +31,7 @@ def test_unit_hours_are_time_on_scene_times_units():
     assert n["eligible_unit_hours_per_year"] == pytest.approx(2.0 / 4 * 365)
     cat = sec["tables"]["by_category"].set_index("category")
     assert cat.loc["welfare", "unit_hours"] == pytest.approx(1.0)
-    assert "police calls only" in sec["headline"]
+    assert "police incidents only" in sec["headline"]
 
 
 def test_unavailable_without_on_scene_times():

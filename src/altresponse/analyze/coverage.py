@@ -85,8 +85,9 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
     numbers: dict[str, Any] = {"eligible_calls": eligible}
     headline_parts = []
 
-    if non_null(el, "beat"):
-        beat_el = el.filter(el.beat.notnull())
+    area = "beat" if non_null(el, "beat") else ("district" if non_null(el, "district") else None)
+    if area is not None:
+        beat_el = el.filter(el[area].notnull()).mutate(beat=el[area])
         per = beat_el.group_by("beat").aggregate(eligible_calls=beat_el.count())
         w = ibis.window(order_by=[per.eligible_calls.desc(), per.beat], preceding=None, following=0)
         per = per.mutate(
@@ -102,15 +103,16 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
         numbers["beats"] = len(per)
         k50 = numbers.get("beats_for_50pct")
         if k50:
-            headline_parts.append(f"{k50} of {len(per)} beats hold half of eligible calls")
+            headline_parts.append(f"{k50} of {len(per)} {area}s hold half of eligible calls")
+        numbers["area_unit"] = area
         for k in (3, 5, 10, 12):
             if k < len(per):
-                findings.append(f"The top {k} beats cover {pct(per.loc[per['k'] == k, 'cumulative_share'].iloc[0])} of eligible calls.")
+                findings.append(f"The top {k} {area}s cover {pct(per.loc[per['k'] == k, 'cumulative_share'].iloc[0])} of eligible calls.")
         placed = int(per["eligible_calls"].sum())
         if placed < eligible:
-            findings.append(f"{eligible - placed:,} eligible calls have no beat and are left out of the beat curve.")
+            findings.append(f"{eligible - placed:,} eligible calls have no {area} and are left out of the {area} curve.")
     else:
-        gaps["by_beats"] = "The source has no beats, so there is no coverage-by-beat curve."
+        gaps["by_beats"] = "The source has no beats or districts, so there is no coverage-by-area curve."
 
     if non_null(el, "received_local"):
         timed = el.filter(el.received_local.notnull())
@@ -126,7 +128,10 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
                 findings.append(f"The best {h}-hour window ({row['window'].iloc[0]}) covers {pct(row['share'].iloc[0])} of eligible calls.")
         row12 = curve[curve["hours"] == 12]
         if len(row12):
-            headline_parts.append(f"a 12-hour day ({row12['window'].iloc[0]}) reaches {pct(row12['share'].iloc[0])} of them")
+            headline_parts.append(
+                f"a 12-hour day ({row12['window'].iloc[0]}) reaches {pct(row12['share'].iloc[0])} of "
+                + ("them" if headline_parts else "eligible calls")
+            )
     else:
         gaps["by_hours"] = "The source gives dates only (no time of day), so there is no coverage-by-hours curve."
 

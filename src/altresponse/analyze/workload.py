@@ -36,7 +36,7 @@ def workload(classified: ir.Table) -> dict[str, Any]:
     if non_null(t, "agency"):
         police = t.filter(t.agency.upper().isin(["POLICE", "PD", "LAW"]))
         if int(scalar(police.count())):
-            t, agency_note = police, " (police calls only)"
+            t, agency_note = police, " (police incidents only)"
     days = max(days_covered(t), 1)
     iv = interval_table(t)
     iv = iv.filter(iv.interval == "on_scene")
@@ -80,8 +80,8 @@ def workload(classified: ir.Table) -> dict[str, Any]:
         "eligible_calls_units_unknown": unknown_units,
     }
     headline = (
-        f"Police spent {e_hours:,.0f} unit-hours on scene at eligible calls{agency_note} "
-        f"({pct(share(e_hours, all_hours))} of all on-scene unit-hours), about {e_hours / days * 365:,.0f} a year."
+        f"Police units spent {e_hours:,.0f} unit-hours on scene at eligible calls, "
+        f"{pct(share(e_hours, all_hours))} of all their on-scene unit-hours{agency_note}: about {e_hours / days * 365:,.0f} a year."
     )
     findings = [
         f"Time on scene was known for {e_valid:,} of {e_calls:,} eligible calls; the rest add no hours, so this is a lower bound."

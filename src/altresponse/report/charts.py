@@ -264,9 +264,9 @@ def coverage_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     beats = _table(sec, "by_beats")
     if beats is not None:
         charts.append((
-            "Share of eligible calls in the top k beats",
+            f"Share of eligible calls in the top k {sec['numbers'].get('area_unit', 'beat')}s",
             alt.Chart(beats).mark_line(point=alt.OverlayMarkDef(color="#1b7837"), color="#1b7837").encode(
-                x=alt.X("k:Q", title="Number of beats (busiest first)", axis=alt.Axis(tickMinStep=1)),
+                x=alt.X("k:Q", title=f"Number of {sec['numbers'].get('area_unit', 'beat')}s (busiest first)", axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y("cumulative_share:Q", title="Share of eligible calls covered", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
                 tooltip=["k", "beat", alt.Tooltip("cumulative_share:Q", format=".1%")],
             ).properties(width=WIDTH, height=240),
