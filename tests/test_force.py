@@ -17,6 +17,8 @@ from altresponse.adapter import load_adapter
 from altresponse.force import FORCE_COLUMNS, FORCE_SCHEMA, FORCE_TABLE
 from altresponse.ingest import ingest, table_spec
 
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
 FORCE_ADAPTERS = ("cincinnati_force", "dallas_force", "austin_force", "seattle_force", "new_orleans_force")
 
 DALLAS_ROWS = {2013: 4221, 2014: 3396, 2015: 2243, 2016: 2383, 2017: 2711, 2018: 2712, 2019: 2944}
@@ -174,6 +176,7 @@ def test_austin_every_year_every_row(austin):
     assert report.rows_quarantined == 0
     assert all(f.reconciled for f in report.files)
     assert len(set(t["force_id"].to_pylist())) == sum(AUSTIN_ROWS.values())
+    assert pc.count_distinct(t["incident_id"]).as_py() == 14484
 
 
 def test_austin_dispatched_calls_are_from_call(austin):
@@ -219,3 +222,18 @@ def test_new_orleans_calls_for_service(new_orleans):
     assert _count(t, "from_call", False) == 3366
     assert t["from_call"].null_count == 238  # 'Other' 234 and blank 4
     assert _count(t, "subject_injured", True) == 1222
+
+
+# --------------------------------------------------------------------------- docs
+
+
+def test_every_force_column_is_documented():
+    text = (DOCS / "schema.md").read_text()
+    assert [n for n, _, _ in FORCE_COLUMNS if f"| `{n}` |" not in text] == []
+
+
+def test_every_force_adapter_and_new_adapter_key_is_documented():
+    text = (DOCS / "adapters.md").read_text()
+    assert [a for a in FORCE_ADAPTERS if f"### `{a}`" not in text] == []
+    for key in ("coordinates.point", "time_zero_pad", "block_level"):
+        assert f"`{key}" in text or f".{key}`" in text
