@@ -1040,12 +1040,14 @@ class _Mapper:
             raw = pc.coalesce(with_time, d)
         local = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
         instant = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
-        s = pd.Series(with_time.to_numpy(zero_copy_only=False), dtype=object)
-        if ts.format and s.notna().any():
-            has_offset = s.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True, na=False)
+        if ts.format and with_time.null_count < n:
+            offset_re = r"(?:[+-]\d\d:?\d\d|Z)$"
             if ts.offset == "ignore":
-                s = s.str.replace(r"(?:[+-]\d\d:?\d\d|Z)$", "", regex=True)
-                has_offset[:] = False
+                with_time = pc.replace_substring_regex(with_time, offset_re, "")
+                has_offset = pd.Series(np.zeros(n, dtype=bool))
+            else:
+                has_offset = pd.Series(np.asarray(pc.fill_null(pc.match_substring_regex(with_time, offset_re), False)))
+            s = pd.Series(with_time.to_numpy(zero_copy_only=False), dtype=object)
             naive_part = s.where(~has_offset)
             local = _parse_formats(naive_part, ts.format, utc=False)
             if has_offset.any():
@@ -1171,8 +1173,11 @@ def _parse_point(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse_number(raw: pa.Array, typ: pa.DataType):
-    s = pd.Series(raw.to_numpy(zero_copy_only=False), dtype=object)
-    s = s.str.replace(",", "", regex=False) if s.notna().any() else s
+    try:  # fast path: every value is a clean number
+        return pc.cast(raw, typ), np.zeros(len(raw), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    s = pd.Series(pc.replace_substring(raw, ",", "").to_numpy(zero_copy_only=False), dtype=object)
     num = pd.to_numeric(s, errors="coerce")
     bad = (s.notna() & num.isna()).to_numpy()
     if pa.types.is_integer(typ):
