@@ -502,7 +502,7 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> Fil
     header = reader.read_header()
     if header is None:
         rep.note = "empty file (zero bytes): no rows"
-        _write_parts(store, spec, ingest_id, [], [], rep, commit=not strict or True)
+        _write_empty_parts(store, spec, ingest_id, rep)
         rep.seconds = round(time.perf_counter() - started, 3)
         return rep
     mapper = _Mapper(adapter, spec, header, path, ingest_id, geo_index)
@@ -598,7 +598,7 @@ def _store_parts(store: Path, table: str) -> list[Path]:
     return sorted((store / table).glob("*.parquet"))
 
 
-def _write_parts(store, spec, ingest_id, good, quarantine, rep, commit=True) -> None:
+def _write_empty_parts(store, spec, ingest_id, rep) -> None:
     pq.write_table(spec.schema.empty_table(), str(store / spec.name / f"{ingest_id}.parquet"))
     pq.write_table(QUARANTINE_SCHEMA.empty_table(), str(store / "quarantine" / f"{ingest_id}.parquet"))
     (store / "ingests" / f"{ingest_id}.json").write_text(json.dumps(asdict(rep), indent=2, default=str))

@@ -71,7 +71,6 @@ def _with_progress(ingest, files, adapter, store, beats, strict, total):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     sizes = {str(f): f.stat().st_size for f in files}
-    done_before: dict[str, int] = {}
     with Progress(
         TextColumn("[bold]ingest[/]"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(), TimeRemainingColumn(), console=err_console, transient=True,
@@ -84,7 +83,6 @@ def _with_progress(ingest, files, adapter, store, beats, strict, total):
             acc += sizes[str(f)]
 
         def progress(path: str, fraction: float) -> None:
-            done_before[path] = fraction
             bar.update(task, completed=offsets.get(path, 0) + fraction * sizes.get(path, 0))
 
         return ingest(files, adapter, store, beats=beats, strict=strict, progress=progress)
