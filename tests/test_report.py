@@ -74,7 +74,8 @@ def test_json_has_one_key_per_section_and_marks_unavailable(report_dir):
 
 def test_a_csv_per_table(report_dir):
     out, doc = report_dir
-    expected = {f"{k}__{t}.csv" for k in SECTIONS for t in doc[k].get("tables", {})}
+    assert doc["planning"]["available"] is True  # the plan.report_section hook
+    expected = {f"{k}__{t}.csv" for k in (*SECTIONS, "planning") for t in doc[k].get("tables", {})}
     assert {p.name for p in out.glob("*.csv")} == expected
     for name in expected:
         assert (out / name).stat().st_size > 0

@@ -117,6 +117,8 @@ def count_calls(classified, response_id: str) -> CallCounts:
         for b, la, lo in zip(where["_beat"], where["lat"], where["lon"])
         if pd.notna(la) and pd.notna(lo)
     }
+    for key in ("n", "no_time", "no_beat"):  # a sum over no rows is null
+        totals[key] = 0 if pd.isna(totals[key]) else int(totals[key])
     first = None if pd.isna(totals["first"]) else pd.Timestamp(totals["first"]).date()
     last = None if pd.isna(totals["last"]) else pd.Timestamp(totals["last"]).date()
     return CallCounts(
@@ -196,6 +198,9 @@ def solve_coverage(
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
+    if teams < 1:
+        msg = f"teams must be at least 1, got {teams}"
+        raise UsageError(msg)
     B, D, H = calls.shape
     cap = np.broadcast_to(np.asarray(capacity, dtype=float), (D, H))
     arcs = [] if adjacency is None else [(i, j) for a, b in adjacency for i, j in ((a, b), (b, a))]
@@ -281,9 +286,6 @@ def solve_coverage(
         bounds=Bounds(np.zeros(nvar), upper),
         options={"time_limit": time_limit, "mip_rel_gap": 1e-4},
     )
-    if teams < 1:
-        msg = f"teams must be at least 1, got {teams}"
-        raise UsageError(msg)
     if res.x is None:
         msg = f"the planning MIP found no solution ({res.message})"
         raise UsageError(msg)
@@ -291,11 +293,12 @@ def solve_coverage(
     chosen_days = [d for d in range(D) if x[Z[d]] > 0.5]
     chosen_hours = [h for h in range(H) if x[Y[h]] > 0.5]
     worked = [(d, h) for d in chosen_days for h in chosen_hours]
+    chosen_beats = [b for b in range(B) if x[X[b]] > 0.5]
     if not worked:
-        chosen_days, chosen_hours = [], []
-    covered = float(sum(min(calls[[b for b in range(B) if x[X[b]] > 0.5], d, h].sum(), cap[d, h]) for d, h in worked))
+        chosen_days, chosen_hours, chosen_beats = [], [], []
+    covered = float(sum(min(calls[chosen_beats, d, h].sum(), cap[d, h]) for d, h in worked))
     return MipSolution(
-        beats=[b for b in range(B) if x[X[b]] > 0.5],
+        beats=chosen_beats,
         hours=chosen_hours,
         days=chosen_days,
         covered=covered,
@@ -598,3 +601,17 @@ def _beat_adjacency_pairs(polygons: dict[str, Any], beats: list[str]) -> list[tu
             pairs.add((i, j))
     index = {b: k for k, b in enumerate(beats)}
     return sorted((index[names[i]], index[names[j]]) for i, j in pairs)
+
+
+# --------------------------------------------------------------------------- report hook
+
+
+def report_section(classified, program, **options) -> dict[str, Any]:
+    """The report's ``planning`` section: :func:`altresponse.analyze.planning.planning`.
+
+    The report calls this hook (docs/report.md); options pass through (``as_of``,
+    ``team_hours_per_week``, ``replications``, ``seed``).
+    """
+    from .analyze.planning import planning
+
+    return planning(classified, program, **options)

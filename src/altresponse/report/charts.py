@@ -284,6 +284,46 @@ def coverage_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     return charts
 
 
+def planning_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
+    charts = []
+    pareto = _table(sec, "pareto")
+    if pareto is not None:
+        line = alt.Chart(pareto).mark_line(point=alt.OverlayMarkDef(color="#1b7837"), color="#1b7837").encode(
+            x=alt.X("team_hours_per_week:Q", title="Team-hours a week (budget)"),
+            y=alt.Y("covered_share:Q", title="Share of eligible calls the best plan reaches", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            tooltip=[alt.Tooltip("team_hours_per_week:Q", format=",.0f"), "hours_per_day", "days", "beats", alt.Tooltip("covered_share:Q", format=".1%"), alt.Tooltip("covered_calls:Q", format=",.0f")],
+        )
+        mark = alt.Chart(pareto[pareto["this_budget"]]).mark_point(shape="diamond", size=160, filled=True, color="#8b0000").encode(
+            x="team_hours_per_week:Q", y="covered_share:Q",
+            tooltip=[alt.Tooltip("team_hours_per_week:Q", title="this budget", format=",.0f"), alt.Tooltip("covered_share:Q", format=".1%")],
+        )
+        charts.append(("Budget against coverage: the best plan for each team-hour budget (diamond: this budget)", (line + mark).properties(width=WIDTH, height=240)))
+    ifs = _table(sec, "what_ifs")
+    if ifs is not None and ifs["answered_share"].notna().any():
+        ifs = ifs[ifs["answered_share"].notna()]
+        order = list(ifs["scenario"])
+        bars = alt.Chart(ifs).mark_bar(color="#1b7837").encode(
+            y=alt.Y("scenario:N", sort=order, title=""),
+            x=alt.X("answered_share:Q", title="Share of eligible calls answered by a team (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            tooltip=["scenario", "teams", "area", "hours", alt.Tooltip("answered_share:Q", format=".1%"), alt.Tooltip("answered_share_ci_low:Q", format=".1%"), alt.Tooltip("answered_share_ci_high:Q", format=".1%"), alt.Tooltip("utilization:Q", format=".0%")],
+        )
+        whiskers = alt.Chart(ifs[ifs["answered_share_ci_low"].notna()]).mark_rule(color="black").encode(
+            y=alt.Y("scenario:N", sort=order), x="answered_share_ci_low:Q", x2="answered_share_ci_high:Q",
+        )
+        charts.append(("What-ifs: share of eligible calls a team answers, with 95% intervals", (bars + whiskers).properties(width=WIDTH - 160)))
+    staff = _table(sec, "staffing_curve")
+    if staff is not None and len(staff) > 1:
+        target = sec.get("numbers", {}).get("staffing_target") or 0.9
+        line = alt.Chart(staff).mark_line(point=True, color="#1b7837").encode(
+            x=alt.X("teams:Q", title="Teams on duty, 24/7, citywide", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("answered_share:Q", title="Share answered (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            tooltip=["teams", alt.Tooltip("answered_share:Q", format=".1%"), alt.Tooltip("utilization:Q", format=".0%")],
+        )
+        rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(strokeDash=[4, 3], color="#8b0000").encode(y="target:Q")
+        charts.append((f"Staffing curve: teams needed to answer {target:.0%} of eligible calls around the clock, citywide", (line + rule).properties(width=WIDTH, height=220)))
+    return charts
+
+
 BUILDERS: dict[str, Callable[..., list[tuple[str, Any]]]] = {
     "volume": volume_charts,
     "frequency": frequency_charts,
@@ -293,4 +333,5 @@ BUILDERS: dict[str, Callable[..., list[tuple[str, Any]]]] = {
     "workload": workload_charts,
     "use_of_force": use_of_force_charts,
     "coverage": coverage_charts,
+    "planning": planning_charts,
 }
