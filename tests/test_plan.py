@@ -190,3 +190,8 @@ def test_contiguity_from_polygons(tmp_path):
     frame.loc[frame.beat == "B", "eligible_team"] = False
     result = plan(frame, _prog(), team_hours_per_week=7, contiguous=True, beats_geojson=path, calls_per_team_hour=float("inf"))
     assert result.beats == ["A", "B", "C"]  # B has no calls but joins A and C
+
+
+def test_solver_refuses_zero_teams_before_solving():
+    with pytest.raises(UsageError, match="teams must be at least 1, got 0"):
+        solve_coverage(np.ones((2, 1, 3)), teams=0, team_hours_per_week=3)

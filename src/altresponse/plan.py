@@ -403,6 +403,12 @@ def plan(
     _check_budget(team_hours_per_week)
     rid = response_id or program.planned_response
     period = program.response(rid).period_at(as_of or date.today())
+    if teams is None and int(period.teams_per_shift) < 1:
+        msg = (
+            f"program response {rid!r}, period {getattr(period, 'id', '?')!r}: teams_per_shift is {period.teams_per_shift}; "
+            "give --teams N (at least 1) or staff the period"
+        )
+        raise UsageError(msg)
     teams = int(period.teams_per_shift) if teams is None else teams
     if isinstance(teams, bool) or not isinstance(teams, (int, np.integer)) or teams < 1:
         msg = f"--teams must be an integer of at least 1, got {teams!r}"

@@ -45,6 +45,12 @@ def _base(text: Optional[str]):
     return lat, lon
 
 
+def _as_of(text: Optional[str]):
+    from .classify import _as_of as parse
+
+    return parse(text)
+
+
 def register(app) -> None:
     """Add this module's commands to app."""
 
@@ -61,6 +67,7 @@ def register(app) -> None:
         max_distance_km: Optional[float] = typer.Option(None, "--max-distance-km", help="Only beats within D km of --base."),
         base: Optional[str] = typer.Option(None, "--base", help="Team base LAT,LON (default: centre of the current area)."),
         calls_per_team_hour: Optional[float] = typer.Option(None, "--calls-per-team-hour", help="Team capacity (default from the data)."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, current area) in effect on this date, YYYY-MM-DD (default today)."),
         as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
     ) -> None:
         """Choose service beats and daily hours that reach the most eligible calls within a budget."""
@@ -77,6 +84,7 @@ def register(app) -> None:
             max_distance_km=max_distance_km,
             base=_base(base),
             calls_per_team_hour=calls_per_team_hour,
+            as_of=_as_of(as_of),
         )
         write_plan(result, prog, out)
         doc = result.to_dict()
@@ -107,6 +115,7 @@ def register(app) -> None:
         speed_kmh: float = typer.Option(30.0, "--speed-kmh", help="Travel speed for distance-based travel."),
         onscene_minutes: float = typer.Option(45.0, "--onscene-minutes", help="Mean time on scene where the data has none."),
         extra_teams: int = typer.Option(1, "--extra-teams", help="N of the '+N teams' what-if."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, area, hours) in effect on this date, YYYY-MM-DD (default today)."),
         as_json: bool = typer.Option(False, "--json", help="Print results as JSON on stdout."),
     ) -> None:
         """Simulate the program's teams working eligible calls, with what-ifs and a staffing curve."""
@@ -127,6 +136,7 @@ def register(app) -> None:
             speed_kmh=speed_kmh,
             default_onscene_minutes=onscene_minutes,
             extra_teams=extra_teams,
+            as_of=_as_of(as_of),
         )
         if as_json:
             print_json(_json_safe(result))
