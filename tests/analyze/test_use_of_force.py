@@ -89,3 +89,45 @@ def test_no_join_reports_share_from_calls_by_district():
 def test_no_force_data():
     sec = use_of_force(calls(), None)
     assert sec["available"] is False and "force" in sec["why"]
+
+
+# --------------------------------------------------------------------------- real files
+
+
+@pytest.fixture(scope="module")
+def durham_and_new_orleans(durham_store, real_dir, tmp_path_factory):
+    """Real Durham calls and real New Orleans force (ingested with its adapter) side by side."""
+    from analyze_fixtures import as_classified
+
+    from altresponse.ingest import ingest
+    from altresponse.store import calls as store_calls
+    from altresponse.store import read_table
+
+    force_store = tmp_path_factory.mktemp("new_orleans_force")
+    report = ingest(sorted(real_dir.glob("new_orleans/*.csv.gz")), "new_orleans_force", force_store)
+    assert report.rows_loaded == 5750
+    return as_classified(store_calls(durham_store)), read_table(force_store, "force")
+
+
+def test_new_orleans_rows_make_2231_incidents(durham_and_new_orleans):
+    # 5,750 rows (one per officer, subject or force type), 2,231 'PIB File Number's. From the
+    # raw file: 940 incidents have a 'Call for Service' row (FTN2019-0385 also has an
+    # 'Arresting' row), 1,174 name only other activities, 117 only 'Other' or blank.
+    calls, force = durham_and_new_orleans
+    sec = use_of_force(calls, force)
+    n = sec["numbers"]
+    assert n["force_incidents"] == 2231
+    assert n["force_from_calls_for_service"] == 940
+    assert n["share_force_from_calls"] == pytest.approx(940 / (940 + 1174))
+    row = sec["tables"]["force_by_source"].iloc[0]
+    assert (row["incidents"], row["activity_unknown"]) == (2231, 117)
+
+
+def test_durham_calls_and_new_orleans_force_say_what_cannot_be_joined(durham_and_new_orleans):
+    calls, force = durham_and_new_orleans
+    sec = use_of_force(calls, force)
+    assert sec["numbers"]["join_method"] == "none"
+    assert sec["headline"].startswith("No force incident could be linked to a call: the calls are from durham 2021, the force data from new_orleans_force 2016-01-01 to 2020-09-24.")
+    j = sec["tables"]["joinability"].iloc[0]
+    assert not j["joinable_here"] and j["could_join_by"] == "nothing finer than district and date"
+    assert "no new_orleans calls in this store" in j["why_not"] and "does not overlap the calls (2021)" in j["why_not"]

@@ -22,11 +22,18 @@ WINDOW_HOURS_WITHOUT_CLEAR = 2
 
 
 def _incidents(force: ir.Table) -> ir.Table:
-    """One row per force incident (force data can hold a row per officer or subject)."""
-    key = force.force_id if "force_id" in force.columns else force.cfs_number
+    """One row per force incident (force data can hold a row per officer or subject).
+
+    Rows sharing ``incident_id`` within a source are one incident (New Orleans: 5,750 rows,
+    2,231 incidents); a row without one is its own incident (``force_id``).
+    """
+    keys = [force[c].cast("string") for c in ("incident_id", "force_id", "cfs_number") if c in force.columns]
+    key = ibis.coalesce(*keys) if len(keys) > 1 else keys[0]
     cols = [c for c in ("source", "occurred_at", "occurred_date", "cfs_number", "service_type", "from_call", "district", "beat", "latitude", "longitude") if c in force.columns]
     f = force.mutate(incident=force.source.cast("string") + ":" + key.cast("string"))
-    return f.group_by("incident").aggregate(**{c: f[c].arbitrary() for c in cols})
+    # an incident began as a call when any of its rows says so (one New Orleans incident lists
+    # both "Call for Service" and "Arresting"); null only when no row says
+    return f.group_by("incident").aggregate(**{c: f[c].any() if c == "from_call" else f[c].arbitrary() for c in cols})
 
 
 def link_force(calls: ir.Table, force: ir.Table) -> tuple[ir.Table, str]:
@@ -121,20 +128,29 @@ def use_of_force(classified: ir.Table, force: ir.Table | None) -> dict[str, Any]
     tables: dict[str, Any] = {"force_by_source": by_source, "force_by_district": by_district}
     findings = [
         f"{r.source}: {int(r.incidents):,} force incidents {str(r.first_date)[:10]} to {str(r.last_date)[:10]}; "
-        f"{pct(r.share_from_calls)} arose from calls for service." for r in by_source.itertuples()
+        + (
+            "the source does not record whether the force arose from a call for service."
+            if int(r.incidents) == int(r.activity_unknown)
+            else f"{pct(r.share_from_calls)} arose from calls for service."
+        )
+        for r in by_source.itertuples()
     ]
 
     t = with_eligible(classified)
+    tables["joinability"] = _joinability(t, inc)
     pairs, method = link_force(t, force)
     numbers["join_method"] = method
     if method == "none":
         numbers["force_incidents_linked"] = 0
+        calls_desc = "; ".join(f"{r.source} {_span(r.first_date, r.last_date)}" for r in _call_sources(t).itertuples())
+        force_desc = "; ".join(f"{r.source} {_span(r.first_date, r.last_date)}" for r in by_source.itertuples())
         headline = (
-            f"No force incident could be linked to a call in this store (no shared CAD event number, and no call in "
-            f"the same beat and time). Across the force data, {pct(share(from_calls, known))} of {known:,} incidents "
+            f"No force incident could be linked to a call: the calls are from {calls_desc or 'no source'}, the force data "
+            f"from {force_desc}. Linking needs calls and force from the same city and period (by CAD event number, or "
+            f"by beat and time). What the force data alone say: {pct(share(from_calls, known))} of {known:,} incidents "
             f"with a known activity arose from calls for service."
         )
-        findings.insert(0, "Force rates per call type and the share of force that began as eligible calls need calls and force from the same city and period.")
+        findings.insert(0, "Force rates per call type and the share of force that began as eligible calls need calls and force from the same city and period; the joinability table says, per force source, what it would take.")
         return section(headline, findings=findings, numbers=numbers, tables=tables)
 
     dispatched = t.filter(t.dispatched_at.notnull()) if non_null(t, "dispatched_at") else t
@@ -172,3 +188,57 @@ def use_of_force(classified: ir.Table, force: ir.Table | None) -> dict[str, Any]
     )
     findings.insert(0, f"{n_linked:,} of {n_inc:,} force incidents ({pct(share(n_linked, n_inc))}) were linked to a call {how}.")
     return section(headline, findings=findings, numbers=numbers, tables=tables)
+
+
+def _span(first, last) -> str:
+    a, b = str(first)[:10], str(last)[:10]
+    return a[:4] if a[:4] == b[:4] else f"{a} to {b}" if a[5:] != "01-01" or b[5:] != "12-31" else f"{a[:4]}–{b[:4]}"
+
+
+def _call_sources(calls: ir.Table):
+    return calls.group_by("source").aggregate(calls=calls.count(), first_date=calls.received_date.min(), last_date=calls.received_date.max()).order_by("source").to_pandas()
+
+
+def _joinability(calls: ir.Table, inc: ir.Table):
+    """Per force source: what a join to these calls could use, and why it can or cannot."""
+    import pandas as pd
+
+    srcs = _call_sources(calls)
+    c_first, c_last = srcs["first_date"].min(), srcs["last_date"].max()
+    calls_cad = non_null(calls, "source_call_id") > 0
+    calls_beat_time = non_null(calls, "received_at") > 0 and non_null(calls, "beat") > 0
+
+    def filled(col):
+        return count_if(inc[col].notnull()) if col in inc.columns else ibis.literal(0)
+
+    g = inc.group_by("source").aggregate(
+        incidents=inc.count(), first_date=inc.occurred_date.min(), last_date=inc.occurred_date.max(),
+        with_cad_number=filled("cfs_number"), with_time=filled("occurred_at"), with_beat=filled("beat"), with_district=filled("district"),
+    ).order_by("source").to_pandas()
+    rows = []
+    for r in g.itertuples():
+        overlap = bool(len(srcs)) and pd.notna(c_first) and not (r.last_date < c_first or r.first_date > c_last)
+        reasons = []
+        city = str(r.source).removesuffix("_force")
+        if city not in set(srcs["source"]):
+            reasons.append(f"no {city} calls in this store (calls from {', '.join(srcs['source']) or 'nowhere'})")
+        if not overlap:
+            reasons.append(f"force {_span(r.first_date, r.last_date)} does not overlap the calls ({_span(c_first, c_last)})")
+        by = []
+        if r.with_cad_number:
+            by.append("CAD event number")
+            if not calls_cad:
+                reasons.append("the calls carry no CAD event number")
+        if r.with_time and r.with_beat:
+            by.append("beat and time")
+            if not calls_beat_time:
+                reasons.append("the calls lack a beat or a received time")
+        if not by:
+            reasons.append("the force data have no CAD number and no beat with a time" + (" (district and date only)" if r.with_district else ""))
+        rows.append({
+            "source": r.source, "incidents": int(r.incidents), "first_date": r.first_date, "last_date": r.last_date,
+            "with_cad_number": int(r.with_cad_number), "with_time": int(r.with_time), "with_beat": int(r.with_beat),
+            "could_join_by": ", ".join(by) or "nothing finer than district and date",
+            "joinable_here": not reasons, "why_not": "; ".join(reasons),
+        })
+    return pd.DataFrame(rows)
