@@ -169,6 +169,29 @@ def test_premise_history_and_force(program):
     assert out.eligible_rule_crt["a2"] == "crt.weapon"
 
 
+def test_premise_force_uses_the_date_when_the_time_is_null(program):
+    # the canonical force table has occurred_local; a date-only source (New Orleans) leaves it
+    # null, so the date must count (as local midnight), and rows of one incident count once
+    ts = pd.Timestamp
+    rows = [{"call_id": c, "location_text": "200 BLOCK ELM ST", "received_local": ts(t)}
+            for c, t in (("d1", "2022-07-04 10:00"), ("d2", "2022-07-06 10:00"), ("d3", "2022-07-09 10:00"))]
+    rows = [{**r, "received_date": r["received_local"].date()} for r in rows]
+    force = ibis.memtable(
+        pd.DataFrame({
+            "force_id": ["no:1", "no:2", "x:3"],
+            "incident_id": ["FTN1", "FTN1", None],
+            "location_text": ["200 BLOCK ELM ST"] * 3,
+            "latitude": [None] * 3, "longitude": [None] * 3,
+            "occurred_local": [None, None, ts("2022-07-08 23:00")],
+            "occurred_date": [dt.date(2022, 7, 5), dt.date(2022, 7, 5), dt.date(2022, 7, 8)],
+        }),
+        schema={"force_id": "string", "incident_id": "string", "location_text": "string", "latitude": "float64",
+                "longitude": "float64", "occurred_local": "timestamp", "occurred_date": "date"},
+    )
+    out = classify(_calls(rows), program, force=force).to_pandas().set_index("call_id")
+    assert {k: int(v) for k, v in out.premise_force.items()} == {"d1": 0, "d2": 1, "d3": 2}
+
+
 def test_cli_classify_explain_check(durham_store, tmp_path):
     import json
 

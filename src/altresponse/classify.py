@@ -172,7 +172,8 @@ FORCE_DATE_COLUMNS = ("occurred_local", "occurred_at", "occurred_date", "inciden
 
 def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
     cols = set(force.columns)
-    when = next((c for c in FORCE_DATE_COLUMNS if c in cols), None)
+    present = [c for c in FORCE_DATE_COLUMNS if c in cols]
+    when = present[0] if present else None
     if when is None or not ({"location_text"} <= cols or {"latitude", "longitude"} <= cols):
         msg = f"force table needs a date column (one of {', '.join(FORCE_DATE_COLUMNS)}) and location_text or latitude/longitude"
         raise UsageError(msg)
@@ -181,13 +182,19 @@ def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
         latitude=force.latitude if "latitude" in cols else ibis.null("float64"),
         longitude=force.longitude if "longitude" in cols else ibis.null("float64"),
     )
-    f = f.select(_floc=location_key(f), _fts=f[when].cast("timestamp"))
+    # per row, the first of the date columns that is set: a source with dates only (New
+    # Orleans) has occurred_local null throughout, and its date is read as local midnight
+    fts = ibis.coalesce(*[f[c].cast("timestamp") for c in present]) if len(present) > 1 else f[when].cast("timestamp")
+    # rows of one incident (one per officer or subject) count once
+    ids = [f[c].cast("string") for c in ("incident_id", "force_id") if c in cols]
+    fid = (ibis.coalesce(*ids) if len(ids) > 1 else ids[0]) if ids else None
+    f = f.select(_floc=location_key(f), _fts=fts, _fid=fid if fid is not None else ibis.null("string"))
     keys = t.select(_cid=t.call_id, _loc=t._loc, _ts=t._ts)
     j = keys.join(
         f,
         [keys._loc == f._floc, f._fts < keys._ts, f._fts >= keys._ts - ibis.interval(days=LOOKBACK_DAYS)],
     )
-    counts = j.group_by("_cid").aggregate(_nforce=j._fts.count())
+    counts = j.group_by("_cid").aggregate(_nforce=j._fid.nunique() if fid is not None else j._fts.count())
     out = t.left_join(counts, t.call_id == counts._cid)
     out = out.mutate(
         premise_force=ibis.ifelse(out._loc.isnull() | out._ts.isnull(), ibis.null("int64"), out._nforce.fill_null(0).cast("int64"))
