@@ -271,7 +271,7 @@ def _findings(chosen, sim, sim_plan, numbers, current, open_hours, assumptions) 
         f"Simulation of the program ({numbers['replications']} replications): wait for a team median "
         f"{_minutes_fmt(wait50['mean'])}, 90th percentile {_minutes_fmt(wait90['mean'])}{_ci(wait90, _minutes_fmt)}; "
         f"teams busy {pct(util['mean'])}{_ci(util, _share_fmt)} of their hours; "
-        f"{(fallback['mean'] or 0):,.0f} calls a run fall back to police for want of a free team; "
+        f"{(fallback['mean'] or 0):,.0f} calls per replication fall back to police for want of a free team; "
         f"{(freed['mean'] or 0):,.0f} police unit-hours a year freed."
     )
     plan_answered = _stat(sim_plan, "answered_share")

@@ -315,7 +315,7 @@ def planning_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     if staff is not None and len(staff) > 1:
         target = sec.get("numbers", {}).get("staffing_target") or 0.9
         line = alt.Chart(staff).mark_line(point=True, color="#1b7837").encode(
-            x=alt.X("teams:Q", title="Teams on duty, 24/7, citywide", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("teams:O", title="Teams on duty, 24/7, citywide", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("answered_share:Q", title="Share answered (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             tooltip=["teams", alt.Tooltip("answered_share:Q", format=".1%"), alt.Tooltip("utilization:Q", format=".0%")],
         )
