@@ -19,9 +19,9 @@ import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config import Lines, parse_yaml, validation_problems
 from .errors import AdapterError
 
 ADAPTER_DIR = Path(__file__).resolve().parent / "adapters"
@@ -287,22 +287,14 @@ def load_adapter(name_or_path: str | Path | Adapter) -> Adapter:
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"{shown}: cannot read adapter ({exc})"
         raise AdapterError(msg) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        msg = f"{shown}{where}: not valid YAML ({problem})"
-        raise AdapterError(msg) from None
+    data, lines = parse_yaml(text, shown=shown, error=AdapterError, duplicate_keys=True)
     if not isinstance(data, dict):
         msg = f"{shown} line 1: an adapter must be a mapping of keys (name, time_zone, fields, ...)"
         raise AdapterError(msg)
     try:
         return Adapter.model_validate(data)
     except ValidationError as exc:
-        raise AdapterError(_one_line(exc, node, shown)) from None
+        raise AdapterError(_one_line(exc, lines, shown)) from None
 
 
 def _shown(path: Path) -> str:
@@ -312,45 +304,21 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _one_line(exc: ValidationError, node, shown: str) -> str:
+def _one_line(exc: ValidationError, lines: Lines, shown: str) -> str:
     errors = exc.errors()
-    first = errors[0]
-    loc = [p for p in first["loc"] if not (isinstance(p, str) and p in {"function-after", "list[str]"})]
-    line = _line_of(node, loc)
-    key = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[") or "(top level)"
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif first["type"] == "missing":
-        message = "required key is missing"
-    if "input" in first and first["type"] not in ("missing", "extra_forbidden") and not isinstance(first["input"], dict):
-        message += f" (got {first['input']!r})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    where = f" line {line}" if line else ""
-    return f"{shown}{where}, {key}: {message}{more}"
+    return validation_problems(shown, exc, lines, message=_message)[0] + more
 
 
-def _line_of(node, loc) -> int | None:
-    """1-based YAML line of the deepest node along ``loc`` that exists."""
-    line = node.start_mark.line + 1 if node is not None else None
-    current = node
-    for part in loc:
-        if isinstance(current, yaml.MappingNode):
-            found = None
-            for key_node, value_node in current.value:
-                if key_node.value == str(part):
-                    found = (key_node, value_node)
-                    break
-            if found is None:
-                return line
-            line = found[0].start_mark.line + 1
-            current = found[1]
-        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
-            current = current.value[part]
-            line = current.start_mark.line + 1
-        else:
-            return line
-    return line
+def _message(err: dict) -> str:
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif err["type"] == "missing":
+        message = "required key is missing"
+    if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], dict):
+        message += f" (got {err['input']!r})"
+    return message
 
 
 def json_schema() -> dict:

@@ -30,6 +30,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config import error_loc, location, parse_yaml
 from .errors import ProgramError
 
 ResponseKind = Literal["phone", "field_team", "co_response", "follow_up"]
@@ -508,11 +509,11 @@ class Program(_Model):
             prog = cls.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append((tuple(err["loc"]), _pydantic_message(err)))
+                problems.append((error_loc(err), _pydantic_message(err)))
         problems.extend(_semantic_problems(data, known_types, known_beats, known_categories))
         problems = list(dict.fromkeys(problems))
         if problems:
-            raise ProgramError("\n".join(_format_problem(source, loc, msg, lines or {}) for loc, msg in problems))
+            raise ProgramError("\n".join(f"{location(source, lines or {}, loc)}: {msg}" for loc, msg in problems))
         return prog
 
 
@@ -531,30 +532,6 @@ def _pydantic_message(err: dict) -> str:
     if err["type"] == "literal_error":
         return f"{err.get('input')!r}: {msg.lower()}"
     return msg
-
-
-def _format_loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def _format_problem(source: str, loc: tuple, msg: str, lines: Mapping[tuple, int]) -> str:
-    line = None
-    probe = tuple(loc)
-    while probe:
-        if probe in lines:
-            line = lines[probe]
-            break
-        probe = probe[:-1]
-    if line is None:
-        line = lines.get((), None)
-    where = f"{source} line {line}" if line else source
-    return f"{where}, {_format_loc(loc)}: {msg}"
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -696,33 +673,6 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     return problems
 
 
-def _yaml_lines(text: str) -> dict[tuple, int]:
-    """Map each key path (as pydantic reports it) to its 1-based line in the YAML text."""
-    lines: dict[tuple, int] = {}
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
-
-    def walk(node, path: tuple) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = k.value
-                p = (*path, key)
-                lines[p] = k.start_mark.line + 1
-                walk(v, p)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                p = (*path, i)
-                lines[p] = item.start_mark.line + 1
-                walk(item, p)
-
-    if root is not None:
-        lines[()] = root.start_mark.line + 1
-        walk(root, ())
-    return lines
-
-
 def _known_types() -> tuple[set[str] | None, set[str] | None]:
     """Canonical type codes and categories from the taxonomy, when that module is installed."""
     try:
@@ -771,13 +721,7 @@ def load_program(
     except FileNotFoundError:
         msg = f"{path}: no such program file"
         raise ProgramError(msg) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path} line {mark.line + 1}" if mark else str(path)
-        msg = f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        raise ProgramError(msg) from None
+    data, lines = parse_yaml(text, shown=str(path), error=ProgramError, duplicate_keys=True)
     if not isinstance(data, dict):
         msg = f"{path} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
         raise ProgramError(msg)
@@ -791,7 +735,7 @@ def load_program(
         known_types=known_types,
         known_beats=known_beats,
         known_categories=known_categories,
-        lines=_yaml_lines(text),
+        lines=lines,
     )
 
 

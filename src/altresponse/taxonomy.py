@@ -22,11 +22,11 @@ import functools
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .config import location, read_yaml, validation_problems
 from .errors import ConfigError, UsageError
 
 Category = Literal[
@@ -166,12 +166,12 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str) -> Taxonomy:
-    data, lines = read_yaml_with_lines(path)
+    data, lines = read_yaml(path)
     name = Path(path).name
     try:
         model = _TaxonomyFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(validation_message(name, exc, lines)) from None
+        raise ConfigError("; ".join(validation_problems(name, exc, lines))) from None
     problems = []
     seen: dict[str, int] = {}
     for i, t in enumerate(model.types):
@@ -184,91 +184,3 @@ def _load_cached(path: str) -> Taxonomy:
     if problems:
         raise ConfigError("; ".join(problems))
     return Taxonomy(model.types, version=model.version, path=name)
-
-
-# --- YAML with line numbers (shared with typemap.py) -------------------------------------
-
-
-def read_yaml_with_lines(path: str | Path) -> tuple[Any, dict[tuple, int]]:
-    """Parse a YAML file; also return ``{key path: 1-based line}`` for every node.
-
-    Paths are tuples of mapping keys and list indexes, as pydantic's error ``loc``.
-
-    Raises
-    ------
-    ConfigError
-        If the file is not valid YAML, or a mapping repeats a key.
-    InputError
-        If the file cannot be read.
-    """
-    from .errors import InputError
-
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read ({exc.strerror or exc})"
-        raise InputError(msg) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        msg = f"{path.name}{where}: not valid YAML ({problem})"
-        raise ConfigError(msg) from None
-    lines: dict[tuple, int] = {}
-    problems: list[str] = []
-    if node is not None:
-        _walk(node, (), lines, problems, path.name)
-    if problems:
-        raise ConfigError("; ".join(problems))
-    return data, lines
-
-
-def _walk(node, prefix: tuple, lines: dict, problems: list, name: str) -> None:
-    lines[prefix] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                problems.append(f"{name} line {key_node.start_mark.line + 1}, {_dotted(prefix + (key,))}: key repeated")
-            seen.add(key)
-            _walk(value_node, prefix + (key,), lines, problems, name)
-            lines[prefix + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, prefix + (i,), lines, problems, name)
-
-
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top)"
-
-
-def location(name: str, lines: dict[tuple, int], loc: tuple) -> str:
-    """``'file line N, a.b[2].c'`` for a key path (nearest known line if absent)."""
-    probe = tuple(loc)
-    while probe and probe not in lines:
-        probe = probe[:-1]
-    line = lines.get(probe)
-    where = f"{name} line {line}" if line else name
-    return f"{where}, {_dotted(tuple(loc))}"
-
-
-def validation_message(name: str, exc: ValidationError, lines: dict[tuple, int]) -> str:
-    """One line listing every pydantic problem with file, line and key."""
-    parts = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        value = err.get("input")
-        shown = "" if isinstance(value, (dict, list)) or err["type"] == "missing" else f" (got {value!r})"
-        parts.append(f"{location(name, lines, loc)}: {err['msg']}{shown}")
-    return "; ".join(parts)

@@ -45,8 +45,9 @@ from pathlib import Path
 import ibis
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .config import location, read_yaml, validation_problems
 from .errors import ConfigError
-from .taxonomy import UNKNOWN, Taxonomy, load_taxonomy, location, read_yaml_with_lines, validation_message
+from .taxonomy import UNKNOWN, Taxonomy, load_taxonomy
 
 OUTPUT_COLUMNS = ("canonical_type", "category", "type_rule")
 
@@ -220,12 +221,12 @@ def _load_cached(path: str) -> TypeMap:
 
 
 def _load(path: Path, tax: Taxonomy) -> TypeMap:
-    data, lines = read_yaml_with_lines(path)
+    data, lines = read_yaml(path)
     name = path.name
     try:
         model = _TypeMapFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(validation_message(name, exc, lines)) from None
+        raise ConfigError("; ".join(validation_problems(name, exc, lines))) from None
     problems: list[str] = []
     exact: dict[str, str] = {}
     spelled: dict[str, str] = {}
