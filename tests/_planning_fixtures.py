@@ -34,6 +34,7 @@ class FakeProgram:
     period: FakePeriod
     planned_response: str = "team"
     written: dict = field(default_factory=dict)
+    id: str = "fake"
 
     def response(self, rid):
         if rid != self.planned_response:
@@ -44,8 +45,12 @@ class FakeProgram:
         assert response_id == self.planned_response
         return FakeProgram(replace(self.period, service_area=beats, hours=hours, teams_per_shift=teams_per_shift), response_id)
 
+    def renamed(self, new_id):
+        return replace(self, id=new_id)
+
     def to_yaml(self, path):
         doc = {
+            "id": self.id,
             "planned_response": self.planned_response,
             "service_area": self.period.service_area,
             "hours": {int(d): [list(w) for w in ws] for d, ws in (self.period.hours or {}).items()},

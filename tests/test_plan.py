@@ -153,6 +153,7 @@ def test_plan_writes_program_yaml(week_of_calls, tmp_path):
     result = plan(week_of_calls, _prog(), team_hours_per_week=28)
     out = write_plan(result, _prog(), tmp_path / "plan.yaml")
     doc = yaml.safe_load(out.read_text())
+    assert doc["id"] == "fake-plan"  # kept beside the program's own labels, not over them
     assert doc["service_area"] == result.beats
     assert json.loads(json.dumps(result.to_dict()))["beats"] == result.beats
 

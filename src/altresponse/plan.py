@@ -517,9 +517,13 @@ def plan_summary(classified, program, **options) -> dict[str, Any]:
 
 
 def write_plan(result: Plan, program, path: str | Path) -> Path:
-    """Write the plan as a program YAML: the program with the planned response's area and hours."""
+    """Write the plan as a program YAML: the program with the planned response's area and hours.
+
+    The plan gets its own id (``<program id>-plan``) so classifying with it writes
+    ``classified/<id>-plan.parquet`` beside the program's own labels instead of over them.
+    """
     new = program.with_area_and_hours(result.response_id, result.beats, result.hours, result.teams)
-    new.to_yaml(path)
+    new.renamed(f"{program.id}-plan").to_yaml(path)
     return Path(path)
 
 

@@ -467,6 +467,12 @@ class Program(_Model):
                 r["periods"] = [*kept, new]
         return Program.from_dict(data, source=f"{self.id} (modified)")
 
+    def renamed(self, new_id: str) -> Program:
+        """A copy under another id (a plan or what-if kept beside the program it came from)."""
+        data = self.to_dict()
+        data["id"] = new_id
+        return Program.from_dict(data, source=f"{self.id} (renamed {new_id})")
+
     def to_dict(self) -> dict[str, Any]:
         """The YAML form as plain data (what :meth:`to_yaml` writes)."""
         data = self.model_dump(mode="python", exclude_none=True)
