@@ -1,0 +1,80 @@
+"""Hashing: the ingest id of a file, and the index of id hashes that finds duplicate ids."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..adapter import Adapter
+from ..errors import InputError
+
+
+def ingest_id_of(path: str | Path, adapter: Adapter) -> str:
+    """Content hash of the file bytes and the adapter (names the store parts)."""
+    h = hashlib.sha256()
+    h.update(adapter.fingerprint().encode())
+    h.update(b"\0")
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        msg = f"{path}: cannot read ({exc.strerror})"
+        raise InputError(msg) from None
+    return f"{adapter.name}-{h.hexdigest()[:16]}"
+
+
+class _IdIndex:
+    """Set of 64-bit id hashes in sorted numpy chunks: bounded memory (8 bytes per id).
+
+    Two different ids share a 64-bit hash with probability ~n²/2⁶⁵ (about 3e-6 for 10M ids).
+    """
+
+    def __init__(self):
+        self.big = np.empty(0, dtype=np.uint64)
+        self.small: list[np.ndarray] = []
+        self.n_small = 0
+
+    def contains(self, h: np.ndarray) -> np.ndarray:
+        out = _in_sorted(h, self.big)
+        for s in self.small:
+            out |= _in_sorted(h, s)
+        return out
+
+    def add(self, h: np.ndarray) -> None:
+        if not len(h):
+            return
+        self.small.append(np.sort(h))
+        self.n_small += len(h)
+        if len(self.small) > 8 or self.n_small > max(len(self.big) // 4, 1 << 18):
+            self.big = np.sort(np.concatenate([self.big, *self.small]))
+            self.small, self.n_small = [], 0
+
+
+def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
+    if not len(sorted_arr):
+        return np.zeros(len(h), dtype=bool)
+    pos = np.searchsorted(sorted_arr, h)
+    pos[pos == len(sorted_arr)] = 0
+    return sorted_arr[pos] == h
+
+
+def _hash_strings(arr) -> np.ndarray:
+    values = arr.to_numpy(zero_copy_only=False) if hasattr(arr, "to_numpy") else np.asarray(arr, dtype=object)
+    return pd.util.hash_array(values.astype(object), categorize=False)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def _hex64(h: np.ndarray) -> pa.Array:
+    """uint64 → 16-char lowercase hex strings, vectorised."""
+    b = h.astype(">u8").view(np.uint8).reshape(-1, 8)
+    out = np.empty((len(h), 16), dtype=np.uint8)
+    out[:, 0::2] = _HEX[b >> 4]
+    out[:, 1::2] = _HEX[b & 15]
+    return pa.array(out.view("S16").ravel(), type=pa.binary(16)).cast(pa.binary()).cast(pa.string())
