@@ -21,7 +21,6 @@ and the report); :func:`write_plan` writes it as a program YAML every other verb
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, UsageError
+from .errors import UsageError
 
 DAYS = 7
 HOURS = 24
@@ -434,7 +433,13 @@ def plan(
         raise UsageError(msg)
     capacity = np.outer(counts.day_count, np.ones(HOURS)) * teams * rate * max_utilization
 
-    polygons = _load_beat_polygons(beats_geojson) if beats_geojson is not None else None
+    beats_file = None
+    polygons = None
+    if beats_geojson is not None:
+        from .geo import load_beats
+
+        beats_file = load_beats(beats_geojson)
+        polygons = beats_file.merged()
     centroids = dict(counts.centroids)
     if polygons is not None:
         # beats without eligible calls can still join others into one connected area
@@ -445,7 +450,7 @@ def plan(
         centroids.update({b: (p.representative_point().y, p.representative_point().x) for b, p in polygons.items()})
     adjacency = None
     if contiguous:
-        adjacency = _beat_adjacency_pairs(polygons, counts.beats)
+        adjacency = _adjacency_pairs(beats_file, counts.beats)
     allowed = None
     if max_distance_km is not None:
         if base is None:
@@ -553,64 +558,15 @@ def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 # --------------------------------------------------------------------------- beat geometry
 
-_BEAT_FIELDS = ("beat", "LAWBEAT", "BEAT", "Beat", "beat_id")
+def _adjacency_pairs(beats_file, beats: list[str]) -> list[tuple[int, int]]:
+    """Index pairs of ``beats`` that share a border (geo.beat_adjacency), for the MIP."""
+    from .geo import beat_adjacency
 
-
-def _load_beat_polygons(path: str | Path) -> dict[str, Any]:
-    """Beat id -> one (multi)polygon, from a GeoJSON of beat features (parts are unioned)."""
-    import shapely
-    from shapely.geometry import shape
-
-    try:
-        doc = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        msg = f"{path}: no such beats file"
-        raise InputError(msg) from None
-    except (OSError, ValueError) as exc:
-        msg = f"{path}: not a readable GeoJSON file ({exc})"
-        raise InputError(msg) from None
-    features = doc.get("features", []) if isinstance(doc, dict) else []
-    parts: dict[str, list] = {}
-    for i, feat in enumerate(features):
-        props = feat.get("properties") or {}
-        key = next((k for k in _BEAT_FIELDS if props.get(k) not in (None, "")), None)
-        if key is None or not feat.get("geometry"):
-            continue
-        value = props[key]
-        beat = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-        parts.setdefault(beat, []).append(shapely.make_valid(shape(feat["geometry"])))
-    if not parts:
-        msg = f"{path}: no features with a beat property (one of {', '.join(_BEAT_FIELDS)})"
-        raise InputError(msg)
-    return {b: shapely.union_all(geoms) for b, geoms in parts.items()}
-
-
-def _beat_adjacency_pairs(polygons: dict[str, Any], beats: list[str]) -> list[tuple[int, int]]:
-    """Index pairs of ``beats`` whose polygons share a border (not just a corner).
-
-    Two beats touch when one, grown by ~1 m, overlaps the other's boundary along more than
-    ~20 m; this tolerates the slivers and gaps of digitised beat maps. Beats without a
-    polygon touch nothing. (geo.py's ``beat_adjacency`` can replace this once it lands.)
-    """
-    import shapely
-
-    names = [b for b in beats if b in polygons]
-    geoms = [polygons[b] for b in names]
-    if not geoms:
-        return []
-    eps = 1e-5  # degrees, ~1 m
-    tree = shapely.STRtree(geoms)
-    grown = shapely.buffer(geoms, eps)
-    pairs = set()
-    left, right = tree.query(grown, predicate="intersects")
-    for i, j in zip(left.tolist(), right.tolist()):
-        if i >= j:
-            continue
-        shared = shapely.intersection(grown[i], shapely.boundary(geoms[j]))
-        if shapely.length(shared) > 2e-4:  # ~20 m of common border
-            pairs.add((i, j))
     index = {b: k for k, b in enumerate(beats)}
-    return sorted((index[names[i]], index[names[j]]) for i, j in pairs)
+    neighbours = beat_adjacency(beats_file)
+    return sorted(
+        {tuple(sorted((index[a], index[b]))) for a, near in neighbours.items() if a in index for b in near if b in index}
+    )
 
 
 # --------------------------------------------------------------------------- report hook

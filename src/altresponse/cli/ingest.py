@@ -100,7 +100,7 @@ def _print_summary(report) -> None:
     err_console.print(table)
     for f in report.files:
         if f.time_flags:
-            err_console.print(f"  time flags: " + ", ".join(f"{k} {v:,}" for k, v in f.time_flags.items()), highlight=False)
+            err_console.print("  time flags: " + ", ".join(f"{k} {v:,}" for k, v in f.time_flags.items()), highlight=False)
         if f.geo:
             g = f.geo
             rate = g["cad_beat_disagree_rate"]
