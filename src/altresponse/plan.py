@@ -138,7 +138,7 @@ def _weekday_counts(first: date | None, last: date | None) -> np.ndarray:
     if first is None or last is None:
         return np.ones(DAYS)
     days = pd.date_range(first, last, freq="D")
-    return np.bincount(days.dayofweek, minlength=DAYS).astype(float)
+    return np.bincount(days.day_of_week, minlength=DAYS).astype(float)
 
 
 def _beat_sort_key(b: str):
