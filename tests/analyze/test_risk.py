@@ -28,3 +28,29 @@ def test_levels_and_rules():
     by_type = sec["tables"]["by_type"]
     suicide = by_type[by_type["canonical_type"] == "SUICIDE"].set_index("risk_level")
     assert suicide.loc["high", "share_of_type"] == pytest.approx(0.5)
+
+
+def test_source_flags_against_eligibility_by_hand():
+    rows = [
+        dict(eligible=True, risk_level="low", flag_mental_health=True, flag_dv=False),
+        dict(eligible=True, risk_level="high", flag_mental_health=True, flag_dv=True),
+        dict(eligible=True, risk_level="low", flag_mental_health=False, flag_dv=False),
+        dict(eligible=False, risk_level="low", flag_mental_health=True, flag_dv=True),
+        dict(eligible=False, risk_level="low", flag_mental_health=None, flag_dv=None),
+    ]
+    sec = risk(make_classified([dict(r, received_local="2022-01-01 10:00", canonical_type="WELFARE", category="welfare") for r in rows]))
+    flags = sec["tables"]["source_flags"].set_index("flag")
+    assert list(flags.index) == ["flag_mental_health", "flag_dv"]  # drug and alcohol are all null: left out
+    mh, dv = flags.loc["flag_mental_health"], flags.loc["flag_dv"]
+    assert (mh["calls_with_flag"], mh["flagged_calls"], mh["flagged_eligible"]) == (4, 3, 2)
+    assert mh["share_flagged_eligible"] == pytest.approx(2 / 3)
+    assert dv["share_of_eligible_flagged"] == pytest.approx(1 / 3) and dv["flagged_eligible_elevated_or_high"] == 1
+    assert sec["findings"][-1] == (
+        "Of the 3 calls the source itself flagged mental health, 2 (67%) are eligible for a program response; "
+        "of eligible calls, 33.3% (1) carry its domestic-violence flag, and the risk rules rate 1 of those elevated or high."
+    )
+
+
+def test_no_source_flags_no_table():
+    sec = risk(make_classified([dict(eligible=True, risk_level="low", received_local="2022-01-01 10:00", canonical_type="WELFARE", category="welfare")]))
+    assert "source_flags" not in sec["tables"]

@@ -73,7 +73,8 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
     Returns
     -------
     dict
-        A section with tables ``by_beats`` (k, beat, cumulative share), ``by_hours`` and,
+        A section with tables ``by_beats`` (k, beat — or district when the source has no
+        beats — cumulative share), ``by_hours`` and,
         where the program's ``in_area_*``/``in_hours_*`` columns exist, ``program``.
     """
     t = with_eligible(classified)
@@ -95,6 +96,7 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
             cumulative_calls=per.eligible_calls.sum().over(w),
         )
         per = per.mutate(cumulative_share=per.cumulative_calls / eligible).order_by("k").to_pandas()
+        per = per.rename(columns={"beat": area})  # name the areas for what they are (Portland: districts)
         tables["by_beats"] = per
         for target in (0.5, 0.8):
             hit = per.loc[per["cumulative_share"] >= target, "k"]

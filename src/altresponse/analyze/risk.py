@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from ._common import count_if, pct, scalar, section, share, unavailable, with_eligible
 
 LEVELS = ("low", "elevated", "high")
+# The source's own flags (canonical columns, e.g. Burlington police set all four) and their plain names.
+SOURCE_FLAGS = {
+    "flag_mental_health": "mental health",
+    "flag_drug": "drug",
+    "flag_alcohol": "alcohol",
+    "flag_dv": "domestic violence",
+}
 
 
 def risk(classified: ir.Table, *, top_types: int = 30) -> dict[str, Any]:
@@ -26,7 +35,8 @@ def risk(classified: ir.Table, *, top_types: int = 30) -> dict[str, Any]:
     dict
         A section with tables ``by_level``, ``by_category``, ``by_type`` (long form:
         one row per type and level), and ``eligible_risk_rules`` (eligible calls at
-        elevated or high risk, by the rule that set the level).
+        elevated or high risk, by the rule that set the level); plus ``source_flags`` when the
+        source sets its own flags (``flag_mental_health`` ...), see :func:`source_flags`.
     """
     if "risk_level" not in classified.columns:
         return unavailable("The table has no risk_level column (classify it with a program first).")
@@ -79,4 +89,85 @@ def risk(classified: ir.Table, *, top_types: int = 30) -> dict[str, Any]:
         else f"No call is eligible; {pct(share(high, total))} of all calls are high risk."
     )
     tables = {"by_level": lvl, "by_category": cat, "by_type": by_type, "eligible_risk_rules": rules}
+    flags = source_flags(t)
+    if flags is not None:
+        tables["source_flags"] = flags
+        findings.append(_flags_finding(flags))
+        for r in flags.itertuples():
+            key = r.flag.removeprefix("flag_")
+            numbers[f"flagged_{key}_calls"] = int(r.flagged_calls)
+            numbers[f"flagged_{key}_eligible"] = int(r.flagged_eligible)
+            numbers[f"share_flagged_{key}_eligible"] = r.share_flagged_eligible
+            numbers[f"share_eligible_flagged_{key}"] = r.share_of_eligible_flagged
     return section(headline, findings=findings, numbers=numbers, tables=tables)
+
+
+def source_flags(classified: ir.Table) -> pd.DataFrame | None:
+    """Program eligibility against the source's own flags: an independent check of the rules.
+
+    Parameters
+    ----------
+    classified
+        The classified calls table (with ``is_eligible`` or ``eligible``).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row per flag column with any non-null value (None when there is none):
+        ``flag``, ``label``, ``calls_with_flag`` (flag known), ``flagged_calls``,
+        ``flagged_eligible``, ``share_flagged_eligible`` (of flagged calls, the share a
+        program could take), ``eligible_with_flag`` (eligible calls whose flag is known),
+        ``share_of_eligible_flagged`` (of those, the share flagged) and
+        ``flagged_eligible_elevated_or_high`` (flagged eligible calls the risk rules raised).
+    """
+    t = classified if "is_eligible" in classified.columns else with_eligible(classified)
+    present = [c for c in SOURCE_FLAGS if c in t.columns]
+    if not present:
+        return None
+    known = t.aggregate(**{c: t[c].count() for c in present}).to_pandas().iloc[0]
+    present = [c for c in present if int(known[c])]
+    if not present:
+        return None
+    risky = t.risk_level.isin(["elevated", "high"]) if "risk_level" in t.columns else ibis.literal(False)
+    aggs = {}
+    for i, c in enumerate(present):
+        flag = t[c].fill_null(False)
+        aggs[f"known_{i}"] = t[c].count()
+        aggs[f"flagged_{i}"] = count_if(flag)
+        aggs[f"flagged_eligible_{i}"] = count_if(flag & t.is_eligible)
+        aggs[f"eligible_known_{i}"] = count_if(t[c].notnull() & t.is_eligible)
+        aggs[f"flagged_eligible_risky_{i}"] = count_if(flag & t.is_eligible & risky)
+    row = t.aggregate(**aggs).to_pandas().iloc[0]
+    rows = []
+    for i, c in enumerate(present):
+        flagged, flagged_eligible = int(row[f"flagged_{i}"]), int(row[f"flagged_eligible_{i}"])
+        eligible_known = int(row[f"eligible_known_{i}"])
+        rows.append({
+            "flag": c,
+            "label": SOURCE_FLAGS[c],
+            "calls_with_flag": int(row[f"known_{i}"]),
+            "flagged_calls": flagged,
+            "flagged_eligible": flagged_eligible,
+            "share_flagged_eligible": share(flagged_eligible, flagged),
+            "eligible_with_flag": eligible_known,
+            "share_of_eligible_flagged": share(flagged_eligible, eligible_known),
+            "flagged_eligible_elevated_or_high": int(row[f"flagged_eligible_risky_{i}"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def _flags_finding(flags: pd.DataFrame) -> str:
+    rows = flags.set_index("flag")
+    lead = rows.loc["flag_mental_health"] if "flag_mental_health" in rows.index else rows.iloc[0]
+    text = (
+        f"Of the {int(lead['flagged_calls']):,} calls the source itself flagged {lead['label']}, "
+        f"{int(lead['flagged_eligible']):,} ({pct(lead['share_flagged_eligible'])}) are eligible for a program response"
+    )
+    if "flag_dv" in rows.index and int(rows.loc["flag_dv", "eligible_with_flag"]):
+        dv = rows.loc["flag_dv"]
+        text += (
+            f"; of eligible calls, {pct(dv['share_of_eligible_flagged'], 1)} ({int(dv['flagged_eligible']):,}) carry"
+            f" its domestic-violence flag, and the risk rules rate {int(dv['flagged_eligible_elevated_or_high']):,}"
+            " of those elevated or high"
+        )
+    return text + "."

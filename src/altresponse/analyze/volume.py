@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ibis.expr.types as ir
+import pandas as pd
 
 from ._common import count_if, days_covered, hour_label, non_null, pct, scalar, section, share, unavailable, with_eligible
 
@@ -47,7 +48,7 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
     }
     month = t.mutate(month=t.received_date.truncate("M"))
     m = month.group_by("month").aggregate(calls=month.count(), eligible_calls=count_if(month.is_eligible))
-    tables["by_month"] = m.order_by("month").to_pandas()
+    tables["by_month"] = _per_day(m.order_by("month").to_pandas(), t)
 
     findings = [
         f"{total:,} calls over {days:,} days ({total / max(days, 1):,.1f} a day); "
@@ -55,6 +56,13 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
     ]
     top = tables["by_category"].iloc[0]
     findings.append(f"The largest category is {top['category']} ({int(top['calls']):,} calls, {pct(top['share_of_calls'])}).")
+    partial = tables["by_month"][tables["by_month"]["days"] < tables["by_month"]["days_in_month"]]
+    if len(partial):
+        findings.append(
+            "The data cover only part of "
+            + ", ".join(f"{pd.Timestamp(r.month):%B %Y} ({r.days} of {r.days_in_month} days)" for r in partial.itertuples())
+            + ": compare months by calls a day, not by total."
+        )
     gaps = {}
     numbers = {"calls": total, "eligible_calls": eligible, "share_eligible": share(eligible, total), "days": days}
     headline = f"{pct(share(eligible, total))} of calls ({eligible:,} of {total:,}) are eligible for a program response."
@@ -90,3 +98,21 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
         si = known_channel.loc[known_channel["channel"] == "self_initiated", "calls"].sum()
         findings.append(f"{pct(share(int(si), total))} of calls were self-initiated by officers.")
     return section(headline, findings=findings, numbers=numbers, tables=tables, gaps=gaps)
+
+
+def _per_day(by_month: pd.DataFrame, t: ir.Table) -> pd.DataFrame:
+    """Add ``days`` (days of the month inside the data's first–last date), ``days_in_month``
+    and ``calls_per_day``/``eligible_per_day``, so a partial first or last month is not read as a trend."""
+    agg = t.aggregate(first=t.received_date.min(), last=t.received_date.max()).to_pandas().iloc[0]
+    out = by_month.copy()
+    if out.empty or pd.isna(agg["first"]):
+        return out.assign(days=0, days_in_month=0, calls_per_day=0.0, eligible_per_day=0.0)
+    first, last = pd.Timestamp(agg["first"]), pd.Timestamp(agg["last"])
+    start = pd.to_datetime(out["month"])
+    end = start + pd.offsets.MonthEnd(0)
+    days = (end.clip(upper=last) - start.clip(lower=first)).dt.days + 1
+    out["days"] = days.clip(lower=1).astype("int64")
+    out["days_in_month"] = start.dt.days_in_month.astype("int64")
+    out["calls_per_day"] = out["calls"] / out["days"]
+    out["eligible_per_day"] = out["eligible_calls"] / out["days"]
+    return out

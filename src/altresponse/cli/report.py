@@ -43,6 +43,7 @@ def register(app) -> None:
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
         sections = report_mod.build_sections(classified, force=force, program=prog)
         meta = [
+            report_mod.data_summary(classified),
             f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",
             f"Store: {store.resolve()}",
             f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",

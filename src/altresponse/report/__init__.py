@@ -28,7 +28,7 @@ from .. import store as store_mod
 from ..analyze import SECTIONS, analyze
 from ..errors import InputError
 
-__all__ = ["build_sections", "load_inputs", "sections_to_json", "write_report", "render"]
+__all__ = ["build_sections", "data_summary", "load_inputs", "sections_to_json", "write_report", "render"]
 
 
 def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
@@ -66,14 +66,36 @@ def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
     return classified, force, program
 
 
-def build_sections(classified, *, force=None, program=None, planning: dict | None = None) -> dict[str, dict]:
-    """Every analysis section, plus ``planning`` when given or when ``plan.report_section`` exists."""
+def build_sections(classified, *, force=None, program=None, planning: dict | bool | None = None) -> dict[str, dict]:
+    """Every analysis section, plus ``planning`` when given or when ``plan.report_section`` exists.
+
+    ``planning=False`` leaves the planning section out (it simulates, so it is the slow one).
+    """
     sections = analyze(classified, force=force)
+    if planning is False:
+        return sections
     if planning is None:
         planning = _planning_section(classified, program)
     if planning is not None:
         sections["planning"] = planning
     return sections
+
+
+def data_summary(classified) -> str:
+    """One line naming the calls a report reads: source(s), how many, and the dates they span.
+
+    The program (e.g. Durham's) can be applied to another city's calls, so the page must say
+    whose calls these are, e.g. ``"Calls: decc_virginia, 22,147 calls received 2025-08-24 to 2025-11-29"``.
+    """
+    by_source = classified.group_by("source").aggregate(
+        calls=classified.count(), first=classified.received_date.min(), last=classified.received_date.max()
+    ).order_by("source").to_pandas()
+    if by_source.empty:
+        return "Calls: none"
+    names = ", ".join(str(s) for s in by_source["source"])
+    first, last = by_source["first"].min(), by_source["last"].max()
+    span = f" received {pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}" if pd.notna(first) else ""
+    return f"Calls: {names}, {int(by_source['calls'].sum()):,} calls{span}"
 
 
 def _planning_section(classified, program) -> dict | None:
@@ -204,14 +226,16 @@ def write_report(
         raise InputError(msg) from None
     features = None
     loc = sections.get("location", {})
-    if beats is not None and loc.get("available") and "by_beat" in loc.get("tables", {}):
+    # the map is drawn per beat, else per district (Portland: districts only)
+    area = next((a for a in ("beat", "district") if f"by_{a}" in loc.get("tables", {})), None)
+    if beats is not None and loc.get("available") and area is not None:
         from ._maps import beat_features
 
-        features, prop = beat_features(beats, list(loc["tables"]["by_beat"]["beat"].astype(str)))
+        features, prop = beat_features(beats, list(loc["tables"][f"by_{area}"][area].astype(str)))
         if prop is None:
-            loc.setdefault("gaps", {})["map"] = f"No property of {Path(beats).name} matches the calls' beats, so no map is drawn."
+            loc.setdefault("gaps", {})["map"] = f"No property of {Path(beats).name} matches the calls' {area}s, so no map is drawn."
             features = None
-    elif loc.get("available") and "by_beat" in loc.get("tables", {}):
+    elif loc.get("available") and area is not None:
         loc.setdefault("gaps", {})["map"] = "No beats GeoJSON was given (--beats), so no map is drawn."
     csvs = []
     for key, sec in sections.items():

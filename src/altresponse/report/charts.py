@@ -57,14 +57,26 @@ def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
         ))
     month = _table(sec, "by_month")
     if month is not None and len(month) > 1:
-        long = _long_eligible(month, "month")
+        # calls a day, so a month the data cover only in part is not read as a dip
+        per_day = "calls_per_day" in month.columns
+        long = month[["month", "days"]].copy() if per_day else month[["month"]].copy()
+        long["eligible"] = month["eligible_per_day"] if per_day else month["eligible_calls"]
+        long["all calls"] = month["calls_per_day"] if per_day else month["calls"]
+        long = long.melt(id_vars=[c for c in ("month", "days") if c in long.columns], var_name="group", value_name="n")
+        partial = month[month["days"] < month["days_in_month"]] if per_day else month.iloc[:0]
+        caption = "Calls a day, by month" if per_day else "Calls per month"
+        if len(partial):
+            caption += " (" + ", ".join(f"{str(m)[:7]}: {d} days of data" for m, d in zip(partial["month"], partial["days"])) + ")"
+        tooltip = [alt.Tooltip("yearmonth(month):T", title="month"), "group", alt.Tooltip("n:Q", format=",.1f", title="calls a day" if per_day else "calls")]
+        if per_day:
+            tooltip.append(alt.Tooltip("days:Q", title="days of data"))
         charts.append((
-            "Calls per month",
+            caption,
             alt.Chart(long).mark_line(point=True).encode(
                 x=alt.X("yearmonth(month):T", title="Month"),
-                y=alt.Y("n:Q", title="Calls"),
-                color=alt.Color("group:N", scale=EL_COLORS, title=""),
-                tooltip=[alt.Tooltip("yearmonth(month):T", title="month"), "group", alt.Tooltip("n:Q", format=",")],
+                y=alt.Y("n:Q", title="Calls a day" if per_day else "Calls"),
+                color=alt.Color("group:N", scale=alt.Scale(domain=["eligible", "all calls"], range=["#1b7837", "#969696"]), title=""),
+                tooltip=tooltip,
             ).properties(width=WIDTH, height=220),
         ))
     hw = _table(sec, "by_hour_weekday")
@@ -123,8 +135,10 @@ def frequency_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
 def location_charts(sec: dict, features: list[dict] | None = None) -> list[tuple[str, alt.Chart]]:
     charts = []
     by_beat = _table(sec, "by_beat")
-    if by_beat is not None and features:
-        values = by_beat.set_index("beat")
+    area = "beat" if by_beat is not None else "district"
+    mapped = by_beat if by_beat is not None else _table(sec, "by_district")
+    if mapped is not None and features:
+        values = mapped.set_index(area)
         feats = []
         for f in features:
             b = f["properties"]["beat"]
@@ -134,11 +148,11 @@ def location_charts(sec: dict, features: list[dict] | None = None) -> list[tuple
                 props.update(eligible_calls=int(row["eligible_calls"]), calls=int(row["calls"]), share_eligible=float(row["share_eligible"]))
             feats.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
         charts.append((
-            "Eligible calls per beat (map)",
+            f"Eligible calls per {area} (map)",
             alt.Chart(alt.Data(values=feats)).mark_geoshape(stroke="white", strokeWidth=0.6).encode(
                 color=alt.Color("properties.eligible_calls:Q", title="Eligible calls", scale=alt.Scale(scheme="greens")),
                 tooltip=[
-                    alt.Tooltip("properties.beat:N", title="beat"),
+                    alt.Tooltip("properties.beat:N", title=area),
                     alt.Tooltip("properties.eligible_calls:Q", title="eligible calls", format=","),
                     alt.Tooltip("properties.calls:Q", title="calls", format=","),
                     alt.Tooltip("properties.share_eligible:Q", title="share eligible", format=".0%"),
@@ -188,16 +202,21 @@ def response_time_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
         evo["interval_label"] = evo["interval"].map(INTERVAL_LABELS)
         long = evo.melt(id_vars=["interval_label", "group", "calls"], value_vars=["median_minutes", "p90_minutes"], var_name="statistic", value_name="minutes")
         long["statistic"] = long["statistic"].map({"median_minutes": "median", "p90_minutes": "90th percentile"})
+        # one x scale per interval and statistic: time on scene's 90th percentile (hours) would
+        # otherwise flatten call processing and travel (minutes) to slivers
+        base = alt.Chart().encode(
+            y=alt.Y("group:N", title=""),
+            x=alt.X("minutes:Q", title="Minutes"),
+            tooltip=["interval_label", "group", "statistic", alt.Tooltip("minutes:Q", format=".1f"), "calls"],
+        )
+        bars = base.mark_bar().encode(color=alt.Color("group:N", scale=EL_COLORS, legend=None))
+        labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("minutes:Q", format=".1f"))
         charts.append((
-            "Response intervals, eligible calls against other calls (minutes)",
-            alt.Chart(long).mark_bar().encode(
-                y=alt.Y("group:N", title=""),
-                x=alt.X("minutes:Q", title="Minutes"),
-                color=alt.Color("group:N", scale=EL_COLORS, legend=None),
+            "Response intervals, eligible calls against other calls (minutes; each panel has its own scale)",
+            alt.layer(bars, labels, data=long).properties(width=WIDTH // 2 - 60, height=50).facet(
                 row=alt.Row("interval_label:N", title="", sort=list(INTERVAL_LABELS.values())),
                 column=alt.Column("statistic:N", title="", sort=["median", "90th percentile"]),
-                tooltip=["interval_label", "group", "statistic", alt.Tooltip("minutes:Q", format=".1f"), "calls"],
-            ).properties(width=WIDTH // 2 - 40, height=50),
+            ).resolve_scale(x="independent"),
         ))
     hour = _table(sec, "by_hour")
     if hour is not None:
@@ -268,7 +287,7 @@ def coverage_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
             alt.Chart(beats).mark_line(point=alt.OverlayMarkDef(color="#1b7837"), color="#1b7837").encode(
                 x=alt.X("k:Q", title=f"Number of {sec['numbers'].get('area_unit', 'beat')}s (busiest first)", axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y("cumulative_share:Q", title="Share of eligible calls covered", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-                tooltip=["k", "beat", alt.Tooltip("cumulative_share:Q", format=".1%")],
+                tooltip=["k", sec["numbers"].get("area_unit", "beat"), alt.Tooltip("cumulative_share:Q", format=".1%")],
             ).properties(width=WIDTH, height=240),
         ))
     hours = _table(sec, "by_hours")
