@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from ._common import count_if, hour_label, non_null, pct, scalar, section, share, unavailable, with_eligible
+from ._common import count_if, hour_label, non_null, pct, scalar, section, unavailable, with_eligible
 
 
 def best_hour_windows(hourly: pd.Series, hours=range(4, 25)) -> pd.DataFrame:

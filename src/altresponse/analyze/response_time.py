@@ -19,7 +19,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from ._common import count_if, minutes, non_null, pct, scalar, section, share, unavailable, with_eligible
+from ._common import minutes, non_null, section, unavailable, with_eligible
 
 INTERVALS: dict[str, tuple[str, str, str]] = {
     "processing": ("received_at", "dispatched_at", "call processing (received → dispatched)"),

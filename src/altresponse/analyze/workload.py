@@ -7,7 +7,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from ._common import count_if, days_covered, non_null, pct, scalar, section, share, unavailable, with_eligible
+from ._common import count_if, days_covered, non_null, pct, scalar, section, share, unavailable
 from .response_time import interval_table
 
 
