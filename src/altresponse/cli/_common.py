@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from typing import Any, Callable
 
@@ -16,20 +17,36 @@ err_console = Console(stderr=True)
 
 
 def handle_errors(func: Callable) -> Callable:
-    """Turn AltresponseError into one line on stderr and its exit code — never a traceback."""
+    """Turn errors into one line on stderr and an exit code — never a traceback.
+
+    Our own errors carry their exit code (2 config/usage, 3 I/O); any other OS error is an I/O
+    failure (3); anything else is an engine or internal failure (3), shown as one line unless
+    ``ALTRESPONSE_DEBUG=1`` asks for the traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
         except AltresponseError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-        except FileNotFoundError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.filename}: no such file", highlight=False, soft_wrap=True)
-            raise typer.Exit(3) from None
+            _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}", 3)
+        except Exception as exc:
+            if os.environ.get("ALTRESPONSE_DEBUG"):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            _fail(f"{type(exc).__name__}: {first} (engine or internal failure; set ALTRESPONSE_DEBUG=1 for the traceback)", 3)
 
     return wrapper
+
+
+def _fail(message: str, code: int):
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code) from None
 
 
 def print_json(document: Any) -> None:
