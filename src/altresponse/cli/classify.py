@@ -55,7 +55,8 @@ def register(app) -> None:
         from ..program import load_program
 
         prog = load_program(program, known_beats=_known_beats(beats))
-        doc = classify_store(store, prog, as_of=_as_of(as_of))
+        with err_console.status(f"classifying the calls in {store} under {prog.id}…"):
+            doc = classify_store(store, prog, as_of=_as_of(as_of))
         if as_json:
             print_json(doc)
             return

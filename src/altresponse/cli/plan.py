@@ -74,18 +74,19 @@ def register(app) -> None:
         from ..plan import plan, write_plan
 
         prog = _load(program)
-        result = plan(
-            _classified(store, prog),
-            prog,
-            team_hours_per_week=team_hours_per_week,
-            teams=teams,
-            contiguous=contiguous,
-            beats_geojson=beats,
-            max_distance_km=max_distance_km,
-            base=_base(base),
-            calls_per_team_hour=calls_per_team_hour,
-            as_of=_as_of(as_of),
-        )
+        with err_console.status("solving the coverage MIP for each budget…"):
+            result = plan(
+                _classified(store, prog),
+                prog,
+                team_hours_per_week=team_hours_per_week,
+                teams=teams,
+                contiguous=contiguous,
+                beats_geojson=beats,
+                max_distance_km=max_distance_km,
+                base=_base(base),
+                calls_per_team_hour=calls_per_team_hour,
+                as_of=_as_of(as_of),
+            )
         write_plan(result, prog, out)
         doc = result.to_dict()
         doc["out"] = str(out)
@@ -126,18 +127,19 @@ def register(app) -> None:
             msg = f"--replications must be at least 1, got {replications}"
             raise UsageError(msg)
         prog = _load(program)
-        result = simulate(
-            _classified(store, prog),
-            prog,
-            replications=replications,
-            seed=seed,
-            mode=mode,
-            max_wait_minutes=max_wait_minutes,
-            speed_kmh=speed_kmh,
-            default_onscene_minutes=onscene_minutes,
-            extra_teams=extra_teams,
-            as_of=_as_of(as_of),
-        )
+        with err_console.status(f"simulating {replications} replication(s) and the what-ifs…"):
+            result = simulate(
+                _classified(store, prog),
+                prog,
+                replications=replications,
+                seed=seed,
+                mode=mode,
+                max_wait_minutes=max_wait_minutes,
+                speed_kmh=speed_kmh,
+                default_onscene_minutes=onscene_minutes,
+                extra_teams=extra_teams,
+                as_of=_as_of(as_of),
+            )
         if as_json:
             print_json(_json_safe(result))
             return

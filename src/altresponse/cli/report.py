@@ -41,7 +41,8 @@ def register(app) -> None:
         classified, force, prog = report_mod.load_inputs(store, program)
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
-        sections = report_mod.build_sections(classified, force=force, program=prog)
+        with err_console.status("computing the sections…"):
+            sections = report_mod.build_sections(classified, force=force, program=prog)
         meta = [
             report_mod.data_summary(classified),
             f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",
