@@ -49,6 +49,21 @@ def _fail(message: str, code: int):
     raise typer.Exit(code) from None
 
 
+def as_of_date(value: str | None):
+    """Parse an ``--as-of`` option (YYYY-MM-DD); None stays None."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    from ..errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f'--as-of "{value}" is not a date (YYYY-MM-DD)'
+        raise UsageError(msg) from None
+
+
 def print_json(document: Any) -> None:
     """Print one JSON document to stdout (numbers from numpy are converted)."""
     sys.stdout.write(json.dumps(document, indent=2, default=_json_default, allow_nan=False) + "\n")

@@ -7,25 +7,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from ._common import as_of_date as _as_of
 from ._common import err_console, handle_errors, print_json
-
-
-def _as_of(value: Optional[str]) -> Optional[dt.date]:
-    if value is None:
-        return None
-    from ..errors import UsageError
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f'--as-of "{value}" is not a date (YYYY-MM-DD)'
-        raise UsageError(msg) from None
 
 
 def _known_beats(beats: Optional[Path]):

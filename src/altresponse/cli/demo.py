@@ -23,6 +23,8 @@ BEATS = SAMPLE / "durham_police_beats_dissolved.geojson"
 PROGRAM = REPO / "programs" / "durham-heart.yaml"
 # The sample is 2021, before HEART began; judge it by the pilot's first period (a what-if).
 PILOT_START = "2022-06-01"
+# The pilot's own budget as the program file states it: 2 teams x 8 h x 5 weekdays.
+PILOT_TEAM_HOURS = "80"
 
 
 def demo_steps(out: Path) -> list[list[str]]:
@@ -33,10 +35,11 @@ def demo_steps(out: Path) -> list[list[str]]:
         ["ingest", _rel(CALLS), "--adapter", "durham", "--store", str(store), "--beats", _rel(BEATS)],
         ["quality", "--store", str(store)],
         ["classify", "--store", str(store), "--program", program, "--as-of", PILOT_START],
-        ["report", "--store", str(store), "--program", program, "--out", str(out / "report")],
-        ["plan", "--store", str(store), "--program", program, "--team-hours-per-week", "420",
-         "--out", str(out / "plan.yaml")],
-        ["simulate", "--store", str(store), "--program", program, "--replications", "5", "--seed", "1"],
+        ["report", "--store", str(store), "--program", program, "--out", str(out / "report"), "--as-of", PILOT_START],
+        ["plan", "--store", str(store), "--program", program, "--team-hours-per-week", PILOT_TEAM_HOURS,
+         "--out", str(out / "plan.yaml"), "--as-of", PILOT_START],
+        ["simulate", "--store", str(store), "--program", program, "--replications", "5", "--seed", "1",
+         "--as-of", PILOT_START],
     ]
 
 

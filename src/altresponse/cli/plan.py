@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ._common import as_of_date as _as_of
 from ._common import err_console, handle_errors, print_json
 
 
@@ -45,10 +46,7 @@ def _base(text: Optional[str]):
     return lat, lon
 
 
-def _as_of(text: Optional[str]):
-    from .classify import _as_of as parse
-
-    return parse(text)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def register(app) -> None:
@@ -98,7 +96,7 @@ def register(app) -> None:
             f"covers {result.covered_calls:.0f} of {result.eligible_calls} eligible calls ({result.covered_share:.1%})"
         )
         for d, ws in sorted(result.hours.items()):
-            err_console.print(f"  weekday {d}: " + (", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in ws) or "closed"))
+            err_console.print(f"  {WEEKDAYS[int(d)]}: " + (", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in ws) or "closed"))
         err_console.print("team-hours/week -> covered share")
         for row in result.pareto:
             err_console.print(f"  {row['team_hours_per_week']:>8.0f}  {row['covered_share']:.1%}")

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._common import err_console, handle_errors, print_json
+from ._common import as_of_date, err_console, handle_errors, print_json
 
 
 def register(app) -> None:
@@ -21,6 +21,9 @@ def register(app) -> None:
         out: Path = typer.Option(..., "--out", help="Output directory for report.html, report.json and the CSVs."),
         beats: Optional[Path] = typer.Option(
             None, "--beats", help="Beats GeoJSON for the map (default: the one the ingest recorded, if any)."
+        ),
+        as_of: Optional[str] = typer.Option(
+            None, "--as-of", help="Program period the planning section plans from, and the one used if the report must classify (YYYY-MM-DD); default today / each call's date."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout as well."),
     ) -> None:
@@ -38,11 +41,12 @@ def register(app) -> None:
         if not store.is_dir():
             msg = f"{store}: store directory not found"
             raise InputError(msg)
-        classified, force, prog = report_mod.load_inputs(store, program)
+        when = as_of_date(as_of)
+        classified, force, prog = report_mod.load_inputs(store, program, as_of=when)
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
         with err_console.status("computing the sections…"):
-            sections = report_mod.build_sections(classified, force=force, program=prog)
+            sections = report_mod.build_sections(classified, force=force, program=prog, as_of=when)
         meta = [
             report_mod.data_summary(classified),
             f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",

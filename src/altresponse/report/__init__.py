@@ -31,7 +31,7 @@ from ..errors import InputError
 __all__ = ["build_sections", "data_summary", "load_inputs", "sections_to_json", "write_report", "render"]
 
 
-def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
+def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, con=None):
     """The classified table, the force table (or None) and the program for a report.
 
     Raises
@@ -48,34 +48,35 @@ def load_inputs(store: str | Path, program_path: str | Path, *, con=None):
     if path.exists():
         classified = read_parquet(path, con=con)
     else:
-        try:
-            from ..classify import classify
-        except ImportError:
-            classify = None
-        if classify is None or not store_mod.parts(store, "calls"):
+        from ..classify import classify
+
+        if not store_mod.parts(store, "calls"):
             msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
             raise InputError(msg)
         # classify once on the engine and keep the result: every section queries it many times
         from ..engine import default_connection
 
         con = con or default_connection()
-        expr = classify(store_mod.calls(store, con=con), program, force=force)
+        expr = classify(store_mod.calls(store, con=con), program, force=force, as_of=as_of)
         import uuid
 
         classified = con.create_table(f"report_classified_{uuid.uuid4().hex}", expr, temp=True)
     return classified, force, program
 
 
-def build_sections(classified, *, force=None, program=None, planning: dict | bool | None = None) -> dict[str, dict]:
-    """Every analysis section, plus ``planning`` when given or when ``plan.report_section`` exists.
+def build_sections(
+    classified, *, force=None, program=None, planning: dict | bool | None = None, as_of=None
+) -> dict[str, dict]:
+    """Every analysis section, plus ``planning`` (computed unless given).
 
     ``planning=False`` leaves the planning section out (it simulates, so it is the slow one).
+    ``as_of`` picks the program period the planning section plans from (default today).
     """
     sections = analyze(classified, force=force)
     if planning is False:
         return sections
     if planning is None:
-        planning = _planning_section(classified, program)
+        planning = _planning_section(classified, program, as_of)
     if planning is not None:
         sections["planning"] = planning
     return sections
@@ -98,15 +99,10 @@ def data_summary(classified) -> str:
     return f"Calls: {names}, {int(by_source['calls'].sum()):,} calls{span}"
 
 
-def _planning_section(classified, program) -> dict | None:
-    try:
-        from .. import plan
-    except ImportError:
-        return None
-    hook = getattr(plan, "report_section", None)
-    if hook is None:
-        return None
-    return hook(classified, program)
+def _planning_section(classified, program, as_of) -> dict:
+    from ..plan import report_section
+
+    return report_section(classified, program, as_of=as_of)
 
 
 def _plain(value: Any) -> Any:
