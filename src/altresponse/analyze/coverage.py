@@ -36,7 +36,7 @@ def best_hour_windows(hourly: pd.Series, hours=range(4, 25)) -> pd.DataFrame:
 
     Examples
     --------
-    >>> best_hour_windows(pd.Series([0] * 22 + [5, 5]), hours=[2]).iloc[0]["start_hour"]
+    >>> int(best_hour_windows(pd.Series([0] * 22 + [5, 5]), hours=[2]).iloc[0]["start_hour"])
     22
     """
     counts = hourly.reindex(range(24), fill_value=0).to_numpy(dtype=float)

@@ -122,6 +122,9 @@ def planning(
             f"{settings['calls_without_beat']:,} without a beat cannot be placed in a beat and hour, so neither the plan nor "
             "the simulation counts them."
         )
+    area_note = area_vs_data(current.area, _all_beats(classified))
+    if area_note:
+        gaps["area_vs_data"] = area_note
     gaps["contiguity"] = (
         "This plan may pick beats that do not touch and sets no distance limit; "
         "`altresponse plan --contiguous --beats FILE --max-distance-km D` adds both."
@@ -326,6 +329,40 @@ def _beats_table(classified, rid: str, planned: list[str], current_area) -> pd.D
     df["in_plan"] = df["beat"].isin(planned)
     df["in_current_program"] = True if current_area is None else df["beat"].isin(list(current_area))
     return df.sort_values(["eligible_calls", "beat"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _all_beats(classified) -> set[str]:
+    if isinstance(classified, pd.DataFrame):
+        classified = ibis.memtable(classified)
+    t = classified.filter(classified.beat.notnull())
+    return set(t.select(beat=t.beat.cast("string")).distinct().to_pandas()["beat"])
+
+
+def area_vs_data(area, data_beats: set[str]) -> str | None:
+    """Say where the program's service area and the data's beats disagree.
+
+    A figure for "the pilot beats" silently undercounts when some of those beats have no calls
+    in the data (a filtered export), and overcounts the area when the data holds other beats.
+
+    Examples
+    --------
+    >>> area_vs_data(["111", "114"], {"111", "213"})
+    "The program's service area names 2 beats; 1 of them (114) have no calls in this data, so figures for the area undercount it. The data also holds 1 beat outside the area (213)."
+    """
+    if not area:
+        return None
+    area = {str(b) for b in area}
+    missing = sorted(area - data_beats)
+    outside = sorted(data_beats - area)
+    if not missing and not outside:
+        return None
+    parts = [f"The program's service area names {len(area)} beats"]
+    if missing:
+        parts.append(f"{len(missing)} of them ({', '.join(missing)}) have no calls in this data, so figures for the area undercount it")
+    text = "; ".join(parts) + "."
+    if outside:
+        text += f" The data also holds {len(outside)} beat{'s' if len(outside) != 1 else ''} outside the area ({', '.join(outside)})."
+    return text
 
 
 def _hours_table(hours, teams: int) -> pd.DataFrame:
