@@ -228,20 +228,19 @@ def classify_store(
 
     Returns the :func:`summary` of the result, with ``as_of`` and the ``output`` path.
     """
-    import pyarrow.parquet as pq
-
     from . import store as store_mod
+    from .engine import read_parquet
 
     prog = program if isinstance(program, Program) else load_program(program)
     calls = store_mod.calls(store, con=con)
-    labelled = classify(calls, prog, force=read_force(store, con=con), as_of=as_of).to_pyarrow()
+    labelled = classify(calls, prog, force=read_force(store, con=con), as_of=as_of)
     out_dir = store_mod.table_dir(store, "classified")
     out_dir.mkdir(parents=True, exist_ok=True)
     out_path = out_dir / f"{prog.id}.parquet"
     tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
-    pq.write_table(labelled, tmp)
+    labelled.to_parquet(tmp)  # the engine writes it: years of calls never pass through Python
     tmp.replace(out_path)
-    doc = summary(ibis.memtable(labelled), prog)
+    doc = summary(read_parquet(out_path, con=con), prog)
     doc["as_of"] = as_of.isoformat() if as_of else None
     doc["output"] = str(out_path)
     return doc
