@@ -97,7 +97,9 @@ def response_time(classified: ir.Table, *, min_calls: int = 5) -> dict[str, Any]
             + ", so no response interval can be computed."
         )
     iv = interval_table(classified)
-    iv = iv.mutate(group=ibis.ifelse(iv.is_eligible, "eligible", "other"))
+    # Every table below reads the same four-intervals-per-call table: build it once on the
+    # engine (a temporary table) instead of once per query (10M calls: 264 s -> see benchmarks).
+    iv = iv.mutate(group=ibis.ifelse(iv.is_eligible, "eligible", "other")).cache()
     status = iv.group_by(["interval", "status"]).aggregate(calls=iv.count()).to_pandas()
     not_computed = (
         status.pivot_table(index="interval", columns="status", values="calls", fill_value=0)
