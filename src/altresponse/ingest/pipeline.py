@@ -141,6 +141,19 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> Fil
         raise InputError(msg) from None
     try:
         n_malformed_written = 0
+
+        def flush_malformed() -> None:
+            # rows the parser could not split, found since the last flush
+            nonlocal n_malformed_written
+            new = reader.malformed[n_malformed_written:]
+            if new:
+                qm = _malformed_table(new, adapter.name, path, ingest_id)
+                q_writer.write_table(qm)
+                reasons.update(qm.column("reason").to_pylist())
+                rep.rows_read += len(new)
+                _sample(rep, qm)
+                n_malformed_written = len(reader.malformed)
+
         for batch, rows in reader.batches():
             rep.rows_read += batch.num_rows
             good, quarantine = mapper.map(batch, rows, index, geo_stats)
@@ -152,24 +165,10 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> Fil
                 reasons.update(quarantine.column("reason").to_pylist())
                 _sample(rep, quarantine)
             rep.rows_loaded += good.num_rows
-            # malformed rows found while parsing this batch
-            new = reader.malformed[n_malformed_written:]
-            if new:
-                qm = _malformed_table(new, adapter.name, path, ingest_id)
-                q_writer.write_table(qm)
-                reasons.update(qm.column("reason").to_pylist())
-                rep.rows_read += len(new)
-                _sample(rep, qm)
-                n_malformed_written = len(reader.malformed)
+            flush_malformed()
             if progress:
                 progress(str(path), reader.fraction())
-        new = reader.malformed[n_malformed_written:]
-        if new:
-            qm = _malformed_table(new, adapter.name, path, ingest_id)
-            q_writer.write_table(qm)
-            reasons.update(qm.column("reason").to_pylist())
-            rep.rows_read += len(new)
-            _sample(rep, qm)
+        flush_malformed()
     except pa.ArrowInvalid as exc:
         calls_writer.close()
         q_writer.close()
