@@ -157,9 +157,16 @@ def _with_premise_history(t: ir.Table, tree: RuleTree, force: ir.Table | None) -
         | text.re_search(tree.keywords["violence"])
     ).cast("int64")
     t = t.mutate(_loc=location_key(t), _ts=_instant(t), _violent=violent)
-    w = ibis.window(group_by=t._loc, order_by=t._ts, preceding=ibis.interval(days=LOOKBACK_DAYS), following=0)
-    prior = t._violent.sum().over(w) - t._violent
-    t = t.mutate(premise_violence=ibis.ifelse(t._loc.isnull() | t._ts.isnull(), ibis.null("int64"), prior.cast("int64")))
+    # The window runs over a narrow projection and joins back on call_id: over the full-width
+    # table it held every column of every call in memory (10M calls: 7.5 GB).
+    k = t.select("call_id", "_loc", "_ts", "_violent")
+    w = ibis.window(group_by=k._loc, order_by=k._ts, preceding=ibis.interval(days=LOOKBACK_DAYS), following=0)
+    prior = k._violent.sum().over(w) - k._violent
+    k = k.select(
+        _pid=k.call_id,
+        premise_violence=ibis.ifelse(k._loc.isnull() | k._ts.isnull(), ibis.null("int64"), prior.cast("int64")),
+    )
+    t = t.left_join(k, t.call_id == k._pid).drop("_pid")
     if force is None:
         t = t.mutate(premise_force=ibis.null("int64"))
     else:
