@@ -25,7 +25,7 @@ def test_demo_runs_every_step_on_the_bundled_sample(tmp_path):
     assert "4,033" in report["volume"]["headline"]
     assert (out / "report" / "report.html").stat().st_size > 10_000
     # The sample holds ten of the twelve pilot beats plus two others; the report says so.
-    gap = report["planning"]["gaps"]["area_vs_data"]
+    gap = report["planning"]["findings"][0]
     assert "(114, 413) have no calls" in gap and "outside the area (213, 222)" in gap
     # The written plan is a program every other verb accepts.
     plan = load_program(out / "plan.yaml")

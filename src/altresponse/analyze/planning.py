@@ -123,8 +123,8 @@ def planning(
             "the simulation counts them."
         )
     area_note = area_vs_data(current.area, _all_beats(classified))
-    if area_note:
-        gaps["area_vs_data"] = area_note
+    if area_note:  # a caveat on every figure above, so it leads the findings
+        findings.insert(0, area_note)
     gaps["contiguity"] = (
         "This plan may pick beats that do not touch and sets no distance limit; "
         "`altresponse plan --contiguous --beats FILE --max-distance-km D` adds both."
