@@ -41,20 +41,27 @@ def _long_eligible(df: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
+def _eligible_bars(df: pd.DataFrame, key: str, title: str, *, vertical: bool = False) -> alt.Chart:
+    """Stacked bars of eligible and other calls per ``key`` (category, channel, beat...)."""
+    long = _long_eligible(df, key)
+    if vertical:  # in the table's own order (e.g. busiest beats first)
+        cat, size = alt.X(f"{key}:N", sort=list(df[key]), title=title), alt.Y("n:Q", title="Calls")
+    else:
+        cat = alt.Y(f"{key}:N", sort=alt.EncodingSortField("calls", order="descending"), title=title)
+        size = alt.X("n:Q", title="Calls")
+    chart = alt.Chart(long).mark_bar().encode(
+        cat, size,
+        color=alt.Color("group:N", scale=EL_COLORS, title=""),
+        tooltip=[key, "group", alt.Tooltip("n:Q", format=",")],
+    )
+    return chart.properties(width=WIDTH, height=220) if vertical else chart.properties(width=WIDTH)
+
+
 def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     charts = []
     cat = _table(sec, "by_category")
     if cat is not None:
-        long = _long_eligible(cat, "category")
-        charts.append((
-            "Calls by category, eligible and not",
-            alt.Chart(long).mark_bar().encode(
-                y=alt.Y("category:N", sort=alt.EncodingSortField("calls", order="descending"), title="Category"),
-                x=alt.X("n:Q", title="Calls"),
-                color=alt.Color("group:N", scale=EL_COLORS, title=""),
-                tooltip=["category", "group", alt.Tooltip("n:Q", format=",")],
-            ).properties(width=WIDTH),
-        ))
+        charts.append(("Calls by category, eligible and not", _eligible_bars(cat, "category", "Category")))
     month = _table(sec, "by_month")
     if month is not None and len(month) > 1:
         # calls a day, so a month the data cover only in part is not read as a dip
@@ -93,16 +100,7 @@ def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
     ch = _table(sec, "by_channel")
     if ch is not None and ch["channel"].notna().any():
         ch["channel"] = ch["channel"].fillna("unknown")
-        long = _long_eligible(ch, "channel")
-        charts.append((
-            "Calls by how they came in",
-            alt.Chart(long).mark_bar().encode(
-                y=alt.Y("channel:N", sort=alt.EncodingSortField("calls", order="descending"), title="Channel"),
-                x=alt.X("n:Q", title="Calls"),
-                color=alt.Color("group:N", scale=EL_COLORS, title=""),
-                tooltip=["channel", "group", alt.Tooltip("n:Q", format=",")],
-            ).properties(width=WIDTH),
-        ))
+        charts.append(("Calls by how they came in", _eligible_bars(ch, "channel", "Channel")))
     return charts
 
 
@@ -164,15 +162,9 @@ def location_charts(sec: dict, features: list[dict] | None = None) -> list[tuple
         if df is None or (name == "by_district" and by_beat is not None and len(df) <= 1):
             continue
         df = df.head(40)
-        long = _long_eligible(df, key)
         charts.append((
             f"Calls per {key}" + (" (40 with the most eligible calls)" if len(sec["tables"][name]) > 40 else ""),
-            alt.Chart(long).mark_bar().encode(
-                x=alt.X(f"{key}:N", sort=list(df[key]), title=key.capitalize()),
-                y=alt.Y("n:Q", title="Calls"),
-                color=alt.Color("group:N", scale=EL_COLORS, title=""),
-                tooltip=[key, "group", alt.Tooltip("n:Q", format=",")],
-            ).properties(width=WIDTH, height=220),
+            _eligible_bars(df, key, key.capitalize(), vertical=True),
         ))
     return charts
 
