@@ -94,6 +94,30 @@ def _sort_key(value: str):
     return (0, int(value), value) if value.isdigit() else (1, 0, value)
 
 
+def read_features(path: str | Path) -> list[dict]:
+    """The features of a beats GeoJSON FeatureCollection.
+
+    Raises
+    ------
+    InputError
+        The file is missing, is not JSON, or holds no features.
+    """
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"{path}: no such beats file"
+        raise InputError(msg) from None
+    except (OSError, ValueError) as exc:
+        msg = f"{path}: not a readable GeoJSON file ({exc})"
+        raise InputError(msg) from None
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not features or not isinstance(features, list):
+        msg = f"{path}: no features (expected a GeoJSON FeatureCollection of beat polygons)"
+        raise InputError(msg)
+    return features
+
+
 def load_beats(path: str | Path, *, beat_property: str | None = None, district_property: str | None = None) -> Beats:
     """Load a beats GeoJSON.
 
@@ -117,18 +141,7 @@ def load_beats(path: str | Path, *, beat_property: str | None = None, district_p
         A named property is not in the file.
     """
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        msg = f"{path}: no such beats file"
-        raise InputError(msg) from None
-    except (OSError, ValueError) as exc:
-        msg = f"{path}: not a readable GeoJSON file ({exc})"
-        raise InputError(msg) from None
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not features:
-        msg = f"{path}: no features (expected a GeoJSON FeatureCollection of beat polygons)"
-        raise InputError(msg)
+    features = read_features(path)
     props = [f.get("properties") or {} for f in features]
     names = set().union(*(p.keys() for p in props))
     if beat_property is None and district_property is None:

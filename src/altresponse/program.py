@@ -747,10 +747,9 @@ def load_program(
 
 def known_beats_from_geojson(path: str | Path, *, prop: str = "LAWBEAT") -> set[str]:
     """Beat ids named by property ``prop`` of a beats GeoJSON (for ``load_program(known_beats=...)``)."""
-    import json
+    from .geo import read_features
 
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {str(f["properties"][prop]) for f in data.get("features", []) if f.get("properties", {}).get(prop) is not None}
+    return {str(f["properties"][prop]) for f in read_features(path) if (f.get("properties") or {}).get(prop) is not None}
 
 
 def json_schema() -> dict[str, Any]:

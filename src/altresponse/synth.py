@@ -80,7 +80,6 @@ Examples
 from __future__ import annotations
 
 import gzip
-import json
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -392,15 +391,10 @@ def load_beats(path: str | os.PathLike | None = None) -> dict[str, tuple[str, ob
     import shapely
     from shapely.geometry import shape
 
+    from .geo import read_features
+
     path = Path(path) if path is not None else default_beats_path()
-    try:
-        doc = json.loads(path.read_text())
-        features = doc["features"]
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        msg = f"{path}: not a readable GeoJSON FeatureCollection ({exc})"
-        raise InputError(msg) from None
+    features = read_features(path)
     parts: dict[str, list] = {}
     districts: dict[str, str] = {}
     for i, feature in enumerate(features):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import shapely
 from shapely.geometry import mapping, shape
 
-from ..errors import InputError
+from ..geo import read_features
 
 
 def beat_features(geojson_path: str | Path, beats: list[str], *, tolerance: float = 0.0002) -> tuple[list[dict], str | None]:
@@ -23,16 +22,7 @@ def beat_features(geojson_path: str | Path, beats: list[str], *, tolerance: floa
     -------
     (list of features, name of the matched property or None)
     """
-    path = Path(geojson_path)
-    try:
-        doc = json.loads(path.read_text())
-    except FileNotFoundError:
-        msg = f"{path}: beats GeoJSON not found"
-        raise InputError(msg) from None
-    except (OSError, ValueError) as exc:
-        msg = f"{path}: cannot read beats GeoJSON ({exc})"
-        raise InputError(msg) from None
-    features = doc.get("features", []) if isinstance(doc, dict) else []
+    features = read_features(geojson_path)
     wanted = {str(b) for b in beats}
     best, best_hits = None, 0
     for key in {k for f in features for k in (f.get("properties") or {})}:
