@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from typing import Any, Callable
@@ -65,8 +66,18 @@ def as_of_date(value: str | None):
 
 
 def print_json(document: Any) -> None:
-    """Print one JSON document to stdout (numbers from numpy are converted)."""
-    sys.stdout.write(json.dumps(document, indent=2, default=_json_default, allow_nan=False) + "\n")
+    """Print one strict JSON document to stdout (numpy numbers converted, NaN/inf as null)."""
+    sys.stdout.write(json.dumps(_finite(document), indent=2, default=_json_default, allow_nan=False) + "\n")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _json_default(value: Any):

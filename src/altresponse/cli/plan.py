@@ -139,7 +139,7 @@ def register(app) -> None:
                 as_of=_as_of(as_of),
             )
         if as_json:
-            print_json(_json_safe(result))
+            print_json(result)
             return
         for name in ("answered_share", "wait_minutes_p50", "wait_minutes_p90", "utilization", "fallback_to_police", "police_unit_hours_freed_per_year"):
             s = result[name]
@@ -148,16 +148,3 @@ def register(app) -> None:
         for row in result["what_ifs"]:
             err_console.print(f"  what-if {row['scenario']:>14}: answered {row['answered_share']:.1%}, utilization {row['utilization']:.1%}")
         err_console.print(f"teams for {result.get('staffing_target', 0.9):.0%} (24/7 citywide): {result['teams_for_target']}")
-
-
-def _json_safe(value):
-    """Replace NaN/inf by None so the JSON is strict."""
-    import math
-
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
