@@ -249,7 +249,12 @@ class Period(_Model):
         First and last day in effect (both inclusive); ``start`` None only for the first period
         (in effect since always), ``end`` None = open-ended.
     service_area : list[str] or None
-        Police beats, or None for citywide (YAML ``citywide``).
+        Police beats, or None for citywide (YAML ``citywide``). For a local area (below) the
+        beats the applying city named, else ``[]`` (no beats: every call is out of area).
+    local_area : str or None
+        Name of an area that is "the beats of the city the program is applied to" (YAML
+        ``service_area: {local: NAME}``): the program file names no beats, the city applying it
+        does (``compare --area NAME=BEATS``, :func:`altresponse.compare.localise`).
     hours : dict[int, list[tuple[int, int]]]
         Weekday (0 = Monday) -> half-open ranges of minutes of the day, program time zone.
     teams_per_shift : int
@@ -262,6 +267,25 @@ class Period(_Model):
     hours: dict[int, list[tuple[int, int]]]
     teams_per_shift: int = Field(ge=0)
     note: str | None = None
+    local_area: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _local(cls, data):
+        # YAML form `service_area: {local: NAME}`; `local_area` itself is not a YAML key
+        if not isinstance(data, Mapping):
+            return data
+        if "local_area" in data:
+            msg = 'write a local area as service_area: {local: NAME}, not local_area'
+            raise ValueError(msg)
+        area = data.get("service_area")
+        if not isinstance(area, Mapping):
+            return data
+        name = area.get("local")
+        if set(area) - {"local", "note"} or not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            msg = f'{dict(area)!r} is not "citywide", a list of beats or {{local: NAME}} (NAME lower-case letters, digits, _)'
+            raise ValueError(msg)
+        return {**data, "service_area": [], "local_area": name}
 
     @field_validator("service_area", mode="before")
     @classmethod
@@ -294,6 +318,61 @@ class Period(_Model):
     def is_open(self, weekday: int, minute: int) -> bool:
         """Whether ``minute`` of the day (0..1439) on ``weekday`` (0 = Monday) is within hours."""
         return any(s <= minute < e for s, e in self.hours.get(weekday, ()))
+
+
+Denominator = Literal["all_calls", "police_calls", "public_initiated", "behavioral_health_calls"]
+
+
+class PublishedFigure(_Model):
+    """A figure the program published about its eligible calls, kept to print beside ours.
+
+    Data, not a target: altresponse never tunes a program to reach it. ``eligible_share`` or
+    ``eligible_calls`` (with ``calls``, the denominator's size) as published; ``per`` says
+    whether counts are a year's, a month's or the whole ``period``'s (``years`` long);
+    ``denominator`` what they counted: ``all_calls`` (every 911 call), ``police_calls`` (police
+    calls for service), ``public_initiated`` (calls from the public, not officer-initiated),
+    ``behavioral_health_calls`` (mental-health calls only), or nothing (a volume only).
+    """
+
+    id: str
+    what: str
+    response: str | None = None
+    eligible_share: float | None = Field(default=None, gt=0, le=1)
+    eligible_calls: int | None = Field(default=None, ge=0)
+    calls: int | None = Field(default=None, gt=0)
+    per: Literal["year", "month", "period"] = "period"
+    period: str | None = None
+    years: float | None = Field(default=None, gt=0)
+    denominator: Denominator | None = None
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_figure(self):
+        if self.eligible_share is None and self.eligible_calls is None:
+            msg = "a published figure needs eligible_share or eligible_calls"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def share(self) -> float | None:
+        """The published share, or eligible_calls / calls when only counts were published."""
+        if self.eligible_share is not None:
+            return self.eligible_share
+        if self.eligible_calls is not None and self.calls:
+            return self.eligible_calls / self.calls
+        return None
+
+    @property
+    def per_year(self) -> float | None:
+        """Published eligible calls scaled to a year (None without a count or a period length)."""
+        if self.eligible_calls is None:
+            return None
+        if self.per == "year":
+            return float(self.eligible_calls)
+        if self.per == "month":
+            return self.eligible_calls * 12.0
+        return self.eligible_calls / self.years if self.years else None
 
 
 class Response(_Model):
@@ -348,6 +427,17 @@ class Program(_Model):
     responses: list[Response] = Field(min_length=1)
     sources: list[str] = []
     assumptions: list[str] = []
+    city: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    published: list[PublishedFigure] = []
+
+    @model_validator(mode="after")
+    def _published_responses(self):
+        ids = [r.id for r in self.responses]
+        for f in self.published:
+            if f.response is not None and f.response not in ids:
+                msg = f'published figure "{f.id}": "{f.response}" is not a response id; use one of {", ".join(ids)}'
+                raise ValueError(msg)
+        return self
 
     @field_validator("version", mode="before")
     @classmethod
@@ -478,12 +568,14 @@ class Program(_Model):
         data = self.model_dump(mode="python", exclude_none=True)
         if data.get("keywords") == DEFAULT_KEYWORDS:
             del data["keywords"]
-        for key in ("sources", "assumptions", "risk_rules"):
+        for key in ("sources", "assumptions", "risk_rules", "published"):
             if not data.get(key):
                 data.pop(key, None)
         for r, resp in zip(data["responses"], self.responses):
             for p, period in zip(r["periods"], resp.periods):
                 p["service_area"] = "citywide" if period.service_area is None else list(period.service_area)
+                if period.local_area is not None:  # the beats a city named stay out of the file
+                    p["service_area"] = {"local": p.pop("local_area")}
                 p["hours"] = hours_to_yaml(period.hours)
                 if period.start is None:
                     p.pop("start", None)
@@ -778,8 +870,14 @@ def json_schema() -> dict[str, Any]:
         ],
     }
     period["service_area"] = {
-        "description": 'Police beats, or "citywide".',
-        "anyOf": [{"const": "citywide"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+        "description": 'Police beats, "citywide", or {local: NAME}: the beats of the city the program is applied to.',
+        "anyOf": [
+            {"const": "citywide"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            {"type": "object", "properties": {"local": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}, "note": {"type": "string"}},
+             "required": ["local"], "additionalProperties": False},
+        ],
     }
+    period.pop("local_area", None)  # internal: the YAML form is service_area: {local: NAME}
     schema["properties"]["version"] = {"anyOf": [{"type": "string"}, {"type": "number"}], "title": "Version"}
     return schema
