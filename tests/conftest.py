@@ -18,3 +18,6 @@ def real_dir() -> Path:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES
+
+# Session-wide stores of every shipped calls set (ingested once; see tests/_real_stores.py).
+from _real_stores import real_stores, shipped_stores, synthetic_store  # noqa: E402, F401

@@ -283,7 +283,7 @@ class Period(_Model):
             return data
         name = area.get("local")
         if set(area) - {"local", "note"} or not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            msg = f'{dict(area)!r} is not "citywide", a list of beats or {{local: NAME}} (NAME lower-case letters, digits, _)'
+            msg = f'service_area {dict(area)!r} is not "citywide", a list of beats or {{local: NAME}} (NAME lower-case letters, digits, _)'
             raise ValueError(msg)
         return {**data, "service_area": [], "local_area": name}
 
