@@ -13,6 +13,11 @@ LABEL_LIMIT = 110  # px: long names are cut with an ellipsis so a chart fits a 3
 LEGEND = alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT)
 
 
+def _colors(order: list[str]) -> alt.Scale:
+    """One colour per store, the same in every chart (a store missing from a chart keeps its colour)."""
+    return alt.Scale(domain=order, scheme="tableau10")
+
+
 def share_chart(rows: pd.DataFrame, column: str, title: str) -> list[tuple[str, dict]]:
     """Grouped bars: one bar per store, grouped by program (planned response)."""
     df = rows[rows["planned"] & rows[column].notna()][["program_id", "program", "store", column]]
@@ -24,7 +29,7 @@ def share_chart(rows: pd.DataFrame, column: str, title: str) -> list[tuple[str, 
         y=alt.Y("program_id:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         yOffset=alt.YOffset("store:N", sort=order),
         x=alt.X(f"{column}:Q", title=title, axis=alt.Axis(format="%")),
-        color=alt.Color("store:N", title="calls of", legend=LEGEND, sort=order),
+        color=alt.Color("store:N", title="calls of", legend=LEGEND, scale=_colors(order)),
         tooltip=["program", "store", alt.Tooltip(f"{column}:Q", format=".1%")],
     ).properties(width="container", height=max(120, n * HEIGHT_PER_BAR))
     return [(title, chart.to_dict())]
@@ -47,19 +52,19 @@ def category_charts(by_cat: pd.DataFrame, stores: pd.DataFrame, programs: list[d
             y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("store:N", sort=order),
             x=alt.X("per_1000:Q", title="eligible calls per 1,000 calls"),
-            color=alt.Color("store:N", title="calls of", legend=LEGEND, sort=order),
+            color=alt.Color("store:N", title="calls of", legend=LEGEND, scale=_colors(order)),
             tooltip=["store", "category", alt.Tooltip("eligible_calls:Q", format=","), alt.Tooltip("per_1000:Q", format=".1f")],
         ).properties(width="container", height=max(60, n * HEIGHT_PER_BAR))
         out.append((f"{prog['name']} ({prog['planned_response']}): eligible calls by category", chart.to_dict()))
     return out
 
 
-def hour_charts(by_hour: pd.DataFrame, programs: list[dict]) -> list[tuple[str, dict]]:
+def hour_charts(by_hour: pd.DataFrame, programs: list[dict], stores_order: list[str] | None = None) -> list[tuple[str, dict]]:
     """Per program (planned response): share of each store's eligible calls in each hour of the week."""
     if by_hour.empty:
         return []
     out = []
-    order = list(dict.fromkeys(by_hour["store"]))
+    order = stores_order or list(dict.fromkeys(by_hour["store"]))
     for prog in programs:
         df = by_hour[(by_hour["program_id"] == prog["id"]) & (by_hour["response"] == prog["planned_response"])].copy()
         totals = df.groupby("store")["eligible_calls"].transform("sum")
@@ -71,7 +76,7 @@ def hour_charts(by_hour: pd.DataFrame, programs: list[dict]) -> list[tuple[str, 
             x=alt.X("hour_of_week:Q", title="hour of the week (Mon 00:00 = 0)", scale=alt.Scale(domain=[0, 168]),
                     axis=alt.Axis(values=list(range(0, 169, 24)))),
             y=alt.Y("share:Q", title="share of eligible calls", axis=alt.Axis(format="%")),
-            color=alt.Color("store:N", title="calls of", legend=LEGEND, sort=order),
+            color=alt.Color("store:N", title="calls of", legend=LEGEND, scale=_colors(order)),
             tooltip=["store", "weekday_name", "hour", alt.Tooltip("eligible_calls:Q", format=","), alt.Tooltip("share:Q", format=".1%")],
         ).properties(width="container", height=140)
         out.append((f"{prog['name']} ({prog['planned_response']}): when eligible calls come, by hour of the week", chart.to_dict()))

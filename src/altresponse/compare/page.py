@@ -97,7 +97,7 @@ def render(doc: dict[str, Any], *, title: str) -> str:
         charts.category_charts(pd.DataFrame(doc["by_category"]), stores, doc["programs"]))
     add("hour_of_week", "By hour of the week", "When do the eligible calls come?",
         '<p class="note">Each store\'s eligible calls spread over the week\'s 168 hours (shares sum to 100% per store).</p>',
-        charts.hour_charts(pd.DataFrame(doc["by_hour_of_week"]), doc["programs"]))
+        charts.hour_charts(pd.DataFrame(doc["by_hour_of_week"]), doc["programs"], list(stores["store"])))
     meta = [f"Calls: {s['store']}, {s['calls']:,} calls {s['first']} to {s['last']}" for s in doc["stores"]]
     meta += ["Programs: " + "; ".join(f"{p['name']} ({p['id']} {p['version']}, judged as of {p['as_of']})" for p in doc["programs"])]
     meta.append(f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}")

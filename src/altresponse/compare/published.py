@@ -86,10 +86,11 @@ def _why(fig, program, *, source, caveats) -> tuple[list[str], list[str]]:
         general.append("Theirs is a count of calls the program took; ours counts every eligible call, taken or not.")
     here = []
     if program.city is not None and source != program.city:
-        here.append(f"Theirs is {program.city}'s calls; these are {source}'s: a what-if, not a check of the program file.")
+        general.append(f"Theirs is {program.city}'s calls: on another city's calls ours is a what-if, not a check of the program file.")
     elif program.city is not None:
         here.append(f"Same city ({source}), other years: theirs is from {fig.period or 'another period'}.")
-    here += [f"{source}: {c['text']}" for c in caveats if c["code"] in RELEVANT]
+    relevant = [c for c in RELEVANT if c != "no_channel" or fig.denominator == "public_initiated"]
+    here += [f"{source}: {c['text']}" for c in caveats if c["code"] in relevant]
     return general, here
 
 
