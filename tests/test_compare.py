@@ -24,6 +24,7 @@ from altresponse.program import Program, load_program
 REPO = Path(__file__).resolve().parents[1]
 DURHAM = REPO / "programs" / "durham-heart.yaml"
 DENVER = REPO / "programs" / "denver-star.yaml"
+BHEARD = REPO / "programs" / "nyc-bheard.yaml"
 DURHAM_CSV = "durham/durham_dpd_cfs_2021_heart_beats_community_safety_types.csv"
 # The sample's six natures (its SOURCE.md); the program file lists each one's canonical type
 # (TRESPASS, EDP, WELFARE, PHANDLE, SUICTHRT, INTOX) among crt's eligible types.
@@ -136,11 +137,14 @@ def test_published_figure_beside_ours_with_why(durham_doc):
 def test_cli_compare_writes_the_page_and_json(real_stores, tmp_path):
     out = tmp_path / "cmp"
     result = runner.invoke(app, ["compare", "--store", str(real_stores["burlington"]), "--program", str(DENVER),
-                                 "--out", str(out), "--json"])
+                                 "--program", str(BHEARD), "--area", "pilot=citywide", "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert [r["store"] for r in doc["rows"]] == ["burlington"]
+    assert {r["store"] for r in doc["rows"]} == {"burlington"}
     assert {p.name for p in out.iterdir()} >= {"compare.html", "compare.json", "compare__rows.csv", "compare__published.csv"}
+    # B-HEARD's latest area is local: named citywide here, so its in-area figure is computed
+    (bheard,) = [r for r in doc["rows"] if r["program_id"] == "nyc-bheard"]
+    assert "area_unnamed" not in bheard["caveats"] and bheard["in_area_and_hours"] == bheard["answerable_in_hours"]
 
 
 def test_cli_compare_bad_input_is_one_line(tmp_path):

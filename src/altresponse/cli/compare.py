@@ -62,7 +62,7 @@ def _print_table(doc: dict) -> None:
     from rich.table import Table
 
     stores = [s["store"] for s in doc["stores"]]
-    table = Table("program", "response", *stores, title="eligible share (eligible calls) · within hours")
+    table = Table("program", "response", *stores, title="eligible share · share of those within the program's hours")
     by_key = {(r["program_id"], r["response"], r["store"]): r for r in doc["rows"]}
     for p in doc["programs"]:
         for rid in dict.fromkeys(r["response"] for r in doc["rows"] if r["program_id"] == p["id"]):
@@ -73,7 +73,7 @@ def _print_table(doc: dict) -> None:
                     cells.append("")
                     continue
                 hours = "n/a" if r["answerable_share"] is None else f"{r['answerable_share']:.0%}"
-                cells.append(f"{r['eligible_share']:.1%} ({r['eligible_calls']:,}) · {hours}")
+                cells.append(f"{r['eligible_share']:.1%} · {hours}")
             table.add_row(p["id"], rid + (" *" if rid == p["planned_response"] else ""), *cells)
     err_console.print(table)
     for s in doc["stores"]:

@@ -89,11 +89,20 @@ def compare(
     doc: dict[str, Any] = {"as_of": as_of.isoformat() if as_of else None, "stores": [], "rows": [],
                            "by_category": [], "by_hour_of_week": [], "published": []}
     doc["programs"] = [{"id": p.id, "version": p.version, "name": p.name or p.id, "city": p.city,
-                        "as_of": (as_of or default_as_of(p)).isoformat(), "planned_response": p.planned_response} for p in progs]
+                        "as_of": (as_of or default_as_of(p)).isoformat(), "planned_response": p.planned_response,
+                        "hours_of_week": _hours_of_week(p, as_of or default_as_of(p))} for p in progs]
     labels: list[str] = []
     for store in stores:
         _compare_store(Path(store), progs, doc, labels, as_of=as_of, areas=dict(areas or {}), con=con)
     return doc
+
+
+def _hours_of_week(program: Program, on: dt.date) -> list[list[float]]:
+    """The planned response's hours on ``on`` as [start, end) hours of the week (Mon 00:00 = 0)."""
+    period = program.response(program.planned_response).period_at(on, strict=False)
+    if period is None:
+        return []
+    return [[d * 24 + s / 60, d * 24 + e / 60] for d, ranges in sorted(period.hours.items()) for s, e in ranges]
 
 
 def _compare_store(store: Path, progs: list[Program], doc: dict, labels: list[str], *, as_of, areas, con) -> None:

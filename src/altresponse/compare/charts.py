@@ -11,6 +11,7 @@ import pandas as pd
 HEIGHT_PER_BAR = 9
 LABEL_LIMIT = 110  # px: long names are cut with an ellipsis so a chart fits a 375 px phone
 LEGEND = alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT)
+WEEK = alt.Scale(domain=[0, 168], nice=False, zero=True)
 
 
 def _colors(order: list[str]) -> alt.Scale:
@@ -72,12 +73,21 @@ def hour_charts(by_hour: pd.DataFrame, programs: list[dict], stores_order: list[
         if df.empty:
             continue
         df["share"] = df["eligible_calls"] / totals[totals > 0]
-        chart = alt.Chart(df).mark_line(interpolate="step-after", strokeWidth=1.4).encode(
-            x=alt.X("hour_of_week:Q", title="hour of the week (Mon 00:00 = 0)", scale=alt.Scale(domain=[0, 168]),
+        lines = alt.Chart(df).mark_line(interpolate="step-after", strokeWidth=1.4).encode(
+            x=alt.X("hour_of_week:Q", title="hour of the week (Mon 00:00 = 0)", scale=WEEK,
                     axis=alt.Axis(values=list(range(0, 169, 24)))),
             y=alt.Y("share:Q", title="share of eligible calls", axis=alt.Axis(format="%")),
             color=alt.Color("store:N", title="calls of", legend=LEGEND, scale=_colors(order)),
             tooltip=["store", "weekday_name", "hour", alt.Tooltip("eligible_calls:Q", format=","), alt.Tooltip("share:Q", format=".1%")],
-        ).properties(width="container", height=140)
-        out.append((f"{prog['name']} ({prog['planned_response']}): when eligible calls come, by hour of the week", chart.to_dict()))
+        )
+        caption = f"{prog['name']} ({prog['planned_response']}): when eligible calls come, by hour of the week"
+        hours = prog.get("hours_of_week") or []
+        if hours and hours != [[d * 24, d * 24 + 24] for d in range(7)]:  # shade the hours unless always open
+            band = alt.Chart(pd.DataFrame(hours, columns=["start", "end"])).mark_rect(color="#1b7837", opacity=0.12).encode(
+                x=alt.X("start:Q", scale=WEEK), x2="end:Q")
+            chart = alt.layer(band, lines)
+            caption += " (shaded: the program's hours)"
+        else:
+            chart = lines
+        out.append((caption, chart.properties(width="container", height=140).to_dict()))
     return out

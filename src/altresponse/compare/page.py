@@ -95,8 +95,10 @@ def render(doc: dict[str, Any], *, title: str) -> str:
     add("categories", "By category", "Which kinds of calls would each program take in each city?",
         '<p class="note">Eligible calls per 1,000 of each store\'s calls, so cities of different sizes compare.</p>',
         charts.category_charts(pd.DataFrame(doc["by_category"]), stores, doc["programs"]))
+    untimed = [s["store"] for s in doc["stores"] if any(c["code"] == "dates_only" for c in s["caveats"])]
     add("hour_of_week", "By hour of the week", "When do the eligible calls come?",
-        '<p class="note">Each store\'s eligible calls spread over the week\'s 168 hours (shares sum to 100% per store).</p>',
+        '<p class="note">Each store\'s eligible calls spread over the week\'s 168 hours (shares sum to 100% per store).'
+        + (f" Not drawn (dates only): {html.escape(', '.join(untimed))}." if untimed else "") + "</p>",
         charts.hour_charts(pd.DataFrame(doc["by_hour_of_week"]), doc["programs"], list(stores["store"])))
     meta = [f"Calls: {s['store']}, {s['calls']:,} calls {s['first']} to {s['last']}" for s in doc["stores"]]
     meta += ["Programs: " + "; ".join(f"{p['name']} ({p['id']} {p['version']}, judged as of {p['as_of']})" for p in doc["programs"])]
