@@ -152,3 +152,47 @@ def test_cli_compare_bad_input_is_one_line(tmp_path):
     assert result.exit_code == 2 and "--area" in result.output
     result = runner.invoke(app, ["compare", "--store", str(tmp_path / "none"), "--program", str(DENVER)])
     assert result.exit_code == 3 and "no calls table" in result.output
+
+
+def _stats(**over):
+    base = {"calls": 1000, "timed": 1000, "unmapped": 0, "behavioral_health": 10, "channel_known": 1000,
+            "days": 400, "sources": ["x"]}
+    return {**base, **over}
+
+
+@pytest.mark.parametrize(("over", "code", "present"), [
+    ({"unmapped": 21}, "unmapped_types", True),     # 2.1% > 2%
+    ({"unmapped": 20}, "unmapped_types", False),    # exactly 2% is not above it
+    ({"timed": 0}, "dates_only", True),
+    ({"timed": 900}, "partly_timed", True),
+    ({"channel_known": 0}, "no_channel", True),
+    ({"days": 61}, "short_span", True),
+    ({"sources": ["synth"]}, "synthetic", True),
+    ({"behavioral_health": 0}, "no_behavioral_health", True),
+    ({}, None, False),
+])
+def test_store_caveats_thresholds(tmp_path, over, code, present):
+    from altresponse.compare.caveats import store_caveats
+
+    codes = [c["code"] for c in store_caveats(tmp_path, _stats(**over))]
+    assert (code in codes) is present if code else codes == []
+
+
+def test_subset_caveat_quotes_the_source_md(tmp_path, samples_dir):
+    import shutil
+
+    from altresponse.compare.caveats import _subset_notes
+
+    store = tmp_path / "store"
+    (store / "ingests").mkdir(parents=True)
+    csv = samples_dir / "durham" / "durham_dpd_cfs_2021_heart_beats_community_safety_types.csv"
+    (store / "ingests" / "x.json").write_text(json.dumps({"path": str(csv)}))
+    (note,) = _subset_notes(store)
+    assert "filtered subset" in note and csv.name in note
+    # a source folder whose SOURCE.md does not call the file a subset gives no note
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(csv, other / csv.name)
+    (other / "SOURCE.md").write_text(f"# {csv.name}\nEvery call of the year.\n")
+    (store / "ingests" / "x.json").write_text(json.dumps({"path": str(other / csv.name)}))
+    assert _subset_notes(store) == []

@@ -130,7 +130,7 @@ def _programs_on_store(store: Path, calls, progs: list[Program], doc: dict, labe
         try:
             if stats is None:
                 stats = store_stats(t)
-                info = _store_info(store, stats, store_caveats(store, t, stats), labels)
+                info = _store_info(store, stats, store_caveats(store, stats), labels)
                 doc["stores"].append(info)
             _program_on_store(t, prog, applied, when, stats, info, doc, areas)
         finally:

@@ -21,7 +21,7 @@ UNTIMED_MAX = 0.02
 FULL_YEAR_DAYS = 365
 
 
-def store_caveats(store: str | Path, t: ir.Table, stats: dict[str, Any]) -> list[dict[str, str]]:
+def store_caveats(store: str | Path, stats: dict[str, Any]) -> list[dict[str, str]]:
     """Caveats of one store's calls. ``stats`` holds ``calls``, ``timed``, ``unmapped``,
     ``behavioral_health``, ``channel_known``, ``days`` and ``sources`` (from :func:`store_stats`)."""
     out = []
