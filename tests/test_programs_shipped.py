@@ -90,6 +90,7 @@ def test_other_cities_beats_are_not_counted_as_in_area(compared):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_compare_page_renders_at_phone_and_desktop_width(compared):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")

@@ -74,6 +74,12 @@ def compare(
         No store or program, or two programs with one id.
     InputError
         A store without calls.
+
+    Examples
+    --------
+    >>> doc = compare(["stores/durham", "stores/burlington"], ["programs/denver-star.yaml"])  # doctest: +SKIP
+    >>> [(r["store"], round(r["eligible_share"], 3)) for r in doc["rows"]]  # doctest: +SKIP
+    [('durham', 0.773), ('burlington', 0.099)]
     """
     if not stores or not programs:
         msg = "compare needs at least one --store and one --program"
