@@ -30,7 +30,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import error_loc, location, parse_yaml
+from .config import error_loc, location, quote_hint, read_yaml
 from .errors import ProgramError
 
 ResponseKind = Literal["phone", "field_team", "co_response", "follow_up"]
@@ -515,7 +515,8 @@ class Program(_Model):
             prog = cls.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append((error_loc(err), _pydantic_message(err)))
+                loc = error_loc(err)
+                problems.append((loc, quote_hint(err, loc, lines or {}) or _pydantic_message(err)))
         problems.extend(_semantic_problems(data, known_types, known_beats, known_categories))
         problems = list(dict.fromkeys(problems))
         if problems:
@@ -722,14 +723,28 @@ def load_program(
         to unknown responses; fallback cycles; duplicate ids.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        msg = f"{path}: no such program file"
-        raise ProgramError(msg) from None
-    data, lines = parse_yaml(text, shown=str(path), error=ProgramError, duplicate_keys=True)
+    data, lines = read_yaml(path, error=ProgramError, what="program", keep_text=KEEP_TEXT)
+    return program_from_yaml(
+        data, lines, str(path), known_beats=known_beats, known_types=known_types, known_categories=known_categories
+    )
+
+
+KEEP_TEXT = {("version",)}
+"""Program keys read as written (``version: 1.10`` is ``"1.10"``, not ``1.1``)."""
+
+
+def program_from_yaml(
+    data: Any,
+    lines: Mapping[tuple, int],
+    shown: str,
+    *,
+    known_beats: Iterable[str] | None = None,
+    known_types: Iterable[str] | None = None,
+    known_categories: Iterable[str] | None = None,
+) -> Program:
+    """Validate a program file already read by :func:`altresponse.config.read_yaml` (see :func:`load_program`)."""
     if not isinstance(data, dict):
-        msg = f"{path} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
+        msg = f"{shown} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
         raise ProgramError(msg)
     if known_types is None or known_categories is None:
         tax_types, tax_cats = _known_types()
@@ -737,7 +752,7 @@ def load_program(
         known_categories = tax_cats if known_categories is None else known_categories
     return Program.from_dict(
         data,
-        source=str(path),
+        source=shown,
         known_types=known_types,
         known_beats=known_beats,
         known_categories=known_categories,
