@@ -13,8 +13,8 @@ over :data:`MAX_BYTES`, one that is not UTF-8/UTF-16 text, nesting deeper than
 :data:`MAX_DEPTH`, aliases that expand past :data:`MAX_VALUES` values or refer to
 themselves, keys that are lists or mappings, tags other than YAML's plain ones
 (``!!python/...``), and dates that do not exist (``2022-06-31``). Values follow YAML 1.2
-(``yes``/``no``/``on`` stay text); ``keep_text`` keeps chosen values as written
-(``version: 1.10`` stays ``"1.10"``).
+(``yes``/``no``/``on`` stay text); ``Lines.written`` keeps the text of every value YAML
+read as a non-string, so a loader can keep ``version: 1.10`` as ``"1.10"``.
 
 Each config module chooses its error class and may word pydantic's messages its own way
 (``message=``); :func:`pydantic_message` is the shared wording, which asks to quote a
@@ -27,16 +27,16 @@ Examples
 4
 >>> location("x.yaml", lines, ("a", "b", 1, "c"))
 'x.yaml line 4, a.b[1].c'
->>> parse_yaml("version: 1.10\\n", shown="x.yaml", keep_text={("version",)})[0]
-{'version': '1.10'}
+>>> data, lines = parse_yaml("version: 1.10\\n", shown="x.yaml")
+>>> data["version"], lines.written[("version",)]
+(1.1, '1.10')
 """
 
 from __future__ import annotations
 
 import codecs
-import copy
 import stat
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,9 @@ from .errors import ConfigError, InputError
 
 MAX_BYTES = 5_000_000
 """Largest config file read (the largest shipped one, the taxonomy, is ~20 kB)."""
-MAX_VALUES = 100_000
-"""Most values (scalars, lists, mappings) a file may hold once its aliases are expanded."""
+MAX_VALUES = 50_000
+"""Most values (scalars, lists, mappings) a file may hold once its aliases are expanded
+(the taxonomy, the largest shipped file, holds about 1,000)."""
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings (shipped files nest at most 6 levels)."""
 
@@ -89,7 +90,6 @@ def read_yaml(
     error: type[Exception] = ConfigError,
     shown: str | None = None,
     what: str = "config",
-    keep_text: Collection[tuple] = (),
 ) -> tuple[Any, Lines]:
     """Read and parse a YAML config file (see :func:`parse_yaml`).
 
@@ -103,8 +103,6 @@ def read_yaml(
         How messages name the file (default: ``path`` as given).
     what
         What the file is, for the "no such file" message (``program``, ``adapter``, ...).
-    keep_text
-        Key paths whose value is kept as written (see :func:`parse_yaml`).
 
     Raises
     ------
@@ -116,7 +114,7 @@ def read_yaml(
     """
     path = Path(path)
     shown = str(path) if shown is None else shown
-    return parse_yaml(read_text(path, error=error, shown=shown, what=what), shown=shown, error=error, keep_text=keep_text)
+    return parse_yaml(read_text(path, error=error, shown=shown, what=what), shown=shown, error=error)
 
 
 def read_text(path: Path, *, error: type[Exception] = ConfigError, shown: str | None = None, what: str = "config") -> str:
@@ -180,9 +178,7 @@ def decode(raw: bytes, *, shown: str, error: type[Exception] = ConfigError) -> s
     return text
 
 
-def parse_yaml(
-    text: str, *, shown: str, error: type[Exception] = ConfigError, keep_text: Collection[tuple] = ()
-) -> tuple[Any, Lines]:
+def parse_yaml(text: str, *, shown: str, error: type[Exception] = ConfigError) -> tuple[Any, Lines]:
     """Parse YAML text in one pass; also return ``{key path: 1-based line}`` for every node.
 
     Parameters
@@ -193,9 +189,6 @@ def parse_yaml(
         How messages name the file.
     error
         Exception class raised for a problem.
-    keep_text
-        Key paths (e.g. ``{("version",)}``) whose number is kept as the text written, so
-        ``version: 1.10`` is ``"1.10"``, not ``1.1``.
 
     Raises
     ------
@@ -207,7 +200,7 @@ def parse_yaml(
     """
     _check_size(len(text), shown, error)
     yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is installed (~30x the pure one)
-    builder = _Builder(shown, error, frozenset(keep_text), yaml)
+    builder = _Builder(shown, error, yaml)
     try:
         for event in yaml.parse(text):
             builder.feed(event)
@@ -242,8 +235,8 @@ class _Builder:
     """Builds plain data and its :class:`Lines` from parse events, without recursion (deep
     nesting cannot overflow the stack) and with every bound checked as the events arrive."""
 
-    def __init__(self, shown: str, error: type[Exception], keep_text: frozenset, yaml: YAML):
-        self.shown, self.error, self.keep_text = shown, error, keep_text
+    def __init__(self, shown: str, error: type[Exception], yaml: YAML):
+        self.shown, self.error = shown, error
         self.lines = Lines()
         self.order: list[tuple] = []  # paths in the order their lines were set: a node's are contiguous
         self.stack: list[_Frame] = []
@@ -343,8 +336,6 @@ class _Builder:
             self.fail(line, path, f"tag {_short(tag)} is not allowed in a config file (write plain values)")
         if tag == _STR:
             return event.value, tag
-        if path in self.keep_text and tag in (_Y + "int", _Y + "float"):
-            return event.value, _STR
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             return self.constructor.construct_object(node), tag
@@ -398,7 +389,7 @@ class _Builder:
                 self.order.append((*path, *rel))
                 self.lines[(*path, *rel)] = rel_line
         self.lines.written.update({(*path, *rel): t for rel, t in written.items()})
-        self._place(copy.deepcopy(value) if isinstance(value, (list, dict)) else value)
+        self._place(value)  # shared, as YAML loaders do: nothing edits loaded data in place
 
     def _key_not_plain(self, line: int) -> None:
         self.fail(line, self.stack[-1].path, "a key must be a plain value (text or a number), not a list or mapping")

@@ -573,7 +573,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     rule_ids: set[str] = set()
 
     def check_rule_id(rid: Any, loc: tuple) -> None:
-        if rid is None:
+        if not isinstance(rid, str):  # missing or not text: pydantic says so
             return
         if rid in rule_ids or rid in ids:
             problems.append((loc, f'rule id "{rid}" is used twice (ids must be unique in the file)'))
@@ -583,10 +583,10 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
         if not isinstance(cond, Mapping):
             return
         for j, t in enumerate(_items(cond.get("types"))):
-            if types is not None and t not in types:
+            if types is not None and isinstance(t, str) and t not in types:
                 problems.append(((*loc, "types", j), f'"{t}" is not a canonical type'))
         for j, c in enumerate(_items(cond.get("categories"))):
-            if cats is not None and c not in cats:
+            if cats is not None and isinstance(c, str) and c not in cats:
                 problems.append(((*loc, "categories", j), f'"{c}" is not a category; use one of {", ".join(sorted(cats))}'))
 
     for i, rid in enumerate(ids):
@@ -600,6 +600,8 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     routing = data.get("routing")
     if isinstance(routing, list):
         for j, rid in enumerate(routing):
+            if not isinstance(rid, str):
+                continue
             if rid not in ids:
                 problems.append((("routing", j), f'"{rid}" is not a response id; use one of {", ".join(ids)}'))
             elif kinds.get(rid) == "follow_up":
@@ -621,7 +623,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
         loc = ("responses", i)
         rid = r.get("id")
         for j, t in enumerate(_items(r.get("eligible_types"))):
-            if types is not None and t not in types:
+            if types is not None and isinstance(t, str) and t not in types:
                 problems.append(((*loc, "eligible_types", j), f'"{t}" is not a canonical type'))
         for k, ex in enumerate(_items(r.get("exclusions"))):
             if isinstance(ex, Mapping):
@@ -630,6 +632,8 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
         fallback = r.get("fallback")
         if fallback is None:
             problems.append(((*loc,), f'response "{rid}" has no fallback; name a response or one of {", ".join(DEFAULT_RESPONDERS)}'))
+        elif not isinstance(fallback, str):
+            pass  # pydantic says what it should be
         elif fallback not in targets:
             problems.append(((*loc, "fallback"), f'"{fallback}" is not a response id or one of {", ".join(DEFAULT_RESPONDERS)}'))
         elif fallback == rid:
@@ -668,7 +672,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     for i, rid in enumerate(ids):
         seen = [rid]
         cur = fb.get(rid)
-        while cur in fb and cur != seen[-1]:
+        while isinstance(cur, str) and cur in fb and cur != seen[-1]:
             if cur in seen:
                 cycle = [*seen[seen.index(cur):], cur]
                 if frozenset(cycle) not in reported:
@@ -723,14 +727,10 @@ def load_program(
         to unknown responses; fallback cycles; duplicate ids.
     """
     path = Path(path)
-    data, lines = read_yaml(path, error=ProgramError, what="program", keep_text=KEEP_TEXT)
+    data, lines = read_yaml(path, error=ProgramError, what="program")
     return program_from_yaml(
         data, lines, str(path), known_beats=known_beats, known_types=known_types, known_categories=known_categories
     )
-
-
-KEEP_TEXT = {("version",)}
-"""Program keys read as written (``version: 1.10`` is ``"1.10"``, not ``1.1``)."""
 
 
 def program_from_yaml(
@@ -742,10 +742,16 @@ def program_from_yaml(
     known_types: Iterable[str] | None = None,
     known_categories: Iterable[str] | None = None,
 ) -> Program:
-    """Validate a program file already read by :func:`altresponse.config.read_yaml` (see :func:`load_program`)."""
+    """Validate a program file already read by :func:`altresponse.config.read_yaml` (see :func:`load_program`).
+
+    A version YAML reads as a number is kept as written (``version: 1.10`` is ``"1.10"``, not ``1.1``).
+    """
     if not isinstance(data, dict):
         msg = f"{shown} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
         raise ProgramError(msg)
+    written = getattr(lines, "written", {}).get(("version",))
+    if written is not None and isinstance(data.get("version"), (int, float)) and not isinstance(data["version"], bool):
+        data = {**data, "version": written}
     if known_types is None or known_categories is None:
         tax_types, tax_cats = _known_types()
         known_types = tax_types if known_types is None else known_types
