@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from test_adapter import GOOD as ADAPTER
 
 from altresponse.adapter import load_adapter
 from altresponse.config import MAX_BYTES, MAX_DEPTH, MAX_VALUES, parse_yaml, read_yaml
@@ -14,15 +15,6 @@ from altresponse.errors import AdapterError, ConfigError, InputError, ProgramErr
 from altresponse.program import load_program
 from altresponse.typemap import load_typemap
 
-ADAPTER = """name: x
-time_zone: America/New_York
-fields:
-  type_desc: Nature
-timestamps:
-  received:
-    column: When
-    format: "%Y-%m-%d %H:%M:%S"
-"""
 
 PROGRAM = """id: tiny
 version: 1.10

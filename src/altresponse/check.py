@@ -193,11 +193,13 @@ def store_beats(store: str | Path) -> tuple[set[str] | None, set[str], str | Non
             doc = json.loads(report.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        for f in doc.get("files", []):
+        if not isinstance(doc, dict):
+            continue
+        for f in doc.get("files") or [doc]:  # one report per file (its source is the adapter's name)
             beats_file = (f.get("geo") or {}).get("beats_file")
             if beats_file and Path(beats_file).is_file():
                 try:  # the adapter names the beat property; gone or renamed since: detect it
-                    known = geojson_beats(beats_file, adapter=doc.get("adapter"))
+                    known = geojson_beats(beats_file, adapter=doc.get("adapter") or f.get("source"))
                 except ConfigError:
                     known = geojson_beats(beats_file)
                 return known, seen, beats_file
