@@ -307,18 +307,7 @@ def _shown(path: Path) -> str:
 def _one_line(exc: ValidationError, lines: Lines, shown: str) -> str:
     errors = exc.errors()
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return validation_problems(shown, exc, lines, message=_message)[0] + more
-
-
-def _message(err: dict) -> str:
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif err["type"] == "missing":
-        message = "required key is missing"
-    if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], dict):
-        message += f" (got {err['input']!r})"
-    return message
+    return validation_problems(shown, exc, lines)[0] + more
 
 
 def json_schema() -> dict:

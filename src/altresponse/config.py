@@ -16,9 +16,9 @@ themselves, keys that are lists or mappings, tags other than YAML's plain ones
 (``yes``/``no``/``on`` stay text); ``Lines.written`` keeps the text of every value YAML
 read as a non-string, so a loader can keep ``version: 1.10`` as ``"1.10"``.
 
-Each config module chooses its error class and may word pydantic's messages its own way
-(``message=``); :func:`pydantic_message` is the shared wording, which asks to quote a
-number, ``null`` or date written where text belongs.
+Each config module chooses its error class; :func:`pydantic_message` words pydantic's
+errors for all of them, and :func:`quote_hint` asks to quote a number, ``null`` or date
+written where text belongs.
 
 Examples
 --------
@@ -484,10 +484,20 @@ def validation_problems(
 
 
 def pydantic_message(err: Mapping) -> str:
-    """Pydantic's message plus the value given (unless it is a mapping or list, or missing)."""
-    value = err.get("input")
-    got = "" if isinstance(value, (dict, list)) or err["type"] == "missing" else f" (got {value!r})"
-    return f"{err['msg'].removeprefix('Value error, ')}{got}"
+    """One pydantic error in our words: ``unknown key 'x'``, ``required key is missing``,
+    ``'van': input should be 'phone' or ...``; pydantic's own messages get the value given
+    (``(got 'x')``) unless it is a mapping or list; our validators' messages already name it."""
+    kind, value = err["type"], err.get("input")
+    msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "extra_forbidden":
+        return f"unknown key {err['loc'][-1]!r}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "literal_error":
+        return f"{value!r}: {msg[:1].lower()}{msg[1:]}"
+    if kind in ("value_error", "assertion_error") or isinstance(value, (dict, list)):
+        return msg
+    return f"{msg} (got {value!r})"
 
 
 _WANTS_TEXT = {"string_type", "literal_error", "enum", "string_pattern_mismatch"}

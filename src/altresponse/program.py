@@ -30,7 +30,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import error_loc, location, quote_hint, read_yaml
+from .config import error_loc, location, pydantic_message, quote_hint, read_yaml
 from .errors import ProgramError
 
 ResponseKind = Literal["phone", "field_team", "co_response", "follow_up"]
@@ -516,7 +516,7 @@ class Program(_Model):
         except ValidationError as exc:
             for err in exc.errors():
                 loc = error_loc(err)
-                problems.append((loc, quote_hint(err, loc, lines or {}) or _pydantic_message(err)))
+                problems.append((loc, quote_hint(err, loc, lines or {}) or pydantic_message(err)))
         problems.extend(_semantic_problems(data, known_types, known_beats, known_categories))
         problems = list(dict.fromkeys(problems))
         if problems:
@@ -525,20 +525,6 @@ class Program(_Model):
 
 
 # --- validation helpers --------------------------------------------------------------------
-
-
-def _pydantic_message(err: dict) -> str:
-    msg = str(err["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
-    if err["type"] == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r}"
-    if err["type"] == "missing":
-        return "required key is missing"
-    if err["type"] == "literal_error":
-        return f"{err.get('input')!r}: {msg.lower()}"
-    return msg
 
 
 def _as_date(value: Any) -> dt.date | None:
