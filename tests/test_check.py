@@ -160,3 +160,23 @@ def test_item16_store_calls_warn_and_store_geojson_rejects(tmp_path, small_durha
     assert code == 0 and out[0].endswith(f'warning: beat "1114" matches no call in store {plain} ({len(seen)} beats seen); a typo?')
     code, out = check(typo_program(tmp_path), "--store", with_geo)
     assert code == 2 and 'beat "1114" does not exist in the known beats' in out[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "key"),
+    [
+        ("planned_response: crt", "# deleted", 16, "planned_response"),  # deleted key: the line of the first key
+        ("timezone: America/New_York", "time_zone: America/New_York", 19, "time_zone"),  # renamed key
+        ("teams_per_shift: 1        # ASSUMPTION: staffing per shift not published", "teams_per_shift: [1]", 68, "responses[0].periods[0].teams_per_shift"),
+        ("teams_per_shift: 1        # ASSUMPTION: staffing per shift not published", "teams_per_shift: 1e999", 68, "responses[0].periods[0].teams_per_shift"),
+        ("  - id: crt\n", "  - id: crt\n    id: équipe\n", 78, "responses[1].id"),  # repeated key, unicode id
+        ("kind: field_team", "kind: !!python/name:os.system", 79, "responses[1].kind"),
+    ],
+)
+def test_item15_held_shipped_program_edits_give_file_line_key(tmp_path, old, new, line, key):
+    text = DURHAM.read_text(encoding="utf-8")
+    assert old in text
+    path = write(tmp_path, text.replace(old, new, 1))
+    code, out = check(path)
+    assert code == 2, out
+    assert any(o.removeprefix("error: ").startswith(f"{path} line {line}, {key}: ") for o in out), out
