@@ -47,7 +47,7 @@ def test_item12_every_shipped_config_is_valid_as_its_kind(path, kind):
 def test_item12_typemap_is_not_checked_as_a_program(tmp_path):
     path = write(tmp_path, "source: t\ndescription: d\nexact:\n  CRISIS: EDP\npatterns:\n  - {id: X, regex: 'ZZ', type: MNTL}\n")
     code, out = check(path)
-    assert (code, out) == (0, [f"{path}: valid typemap"])
+    assert (code, out) == (0, [f"{path}: valid typemap t"])
     code, out = check(path, "--kind", "program")  # forced: judged as a program, one line per problem
     assert code == 2 and all(line.removeprefix("error: ").startswith(f"{path} line") for line in out)
     code, out = check(path, "--kind", "van")
@@ -180,3 +180,19 @@ def test_item15_held_shipped_program_edits_give_file_line_key(tmp_path, old, new
     code, out = check(path)
     assert code == 2, out
     assert any(o.removeprefix("error: ").startswith(f"{path} line {line}, {key}: ") for o in out), out
+
+
+def test_item15_real_process_one_line_no_traceback(tmp_path):
+    """The real entry point (not typer's runner): stderr is one line, stdout empty, exit 2."""
+    import subprocess
+    import sys
+
+    from test_config import billion_laughs
+
+    files = [write(tmp_path, billion_laughs(9), "bomb.yaml"), write(tmp_path, "a: &r [*r]\n", "loop.yaml"),
+             write(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml"), write(tmp_path, bytes(range(256)), "bin.yaml")]
+    code = "import sys; from altresponse.cli import main; sys.argv[0] = 'altresponse'; main()"
+    for path in files:
+        res = subprocess.run([sys.executable, "-c", code, "check", str(path)], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 2 and res.stdout == "", (path.name, res)
+        assert len(res.stderr.strip().splitlines()) == 1 and res.stderr.startswith(f"error: {path}"), (path.name, res.stderr)

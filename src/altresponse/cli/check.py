@@ -50,7 +50,8 @@ def register(app) -> None:
         else:
             for line in doc["warnings"]:
                 err_console.print(line, highlight=False, soft_wrap=True, markup=False)
-            what = f" {doc['id']} {doc['version']}" if doc["kind"] == "program" else ""
+            what = {"program": f" {doc.get('id')} {doc.get('version')}", "adapter": f" {doc.get('name')}",
+                    "typemap": f" {doc.get('source')}", "taxonomy": f" ({doc.get('types')} types)"}[doc["kind"]]
             err_console.print(f"{file}: valid {doc['kind']}{what}", highlight=False, markup=False, soft_wrap=True)
         if strict and doc["warnings"]:
             raise typer.Exit(1)
