@@ -119,6 +119,17 @@ def typo_program(tmp_path):
     return write(tmp_path, text.replace('["111", "112"', '["1114", "112"', 1), "typo.yaml")
 
 
+def test_item16_smallest_mistyped_beat_warned(tmp_path):
+    path = write(tmp_path, PROGRAM.replace("service_area: citywide", 'service_area: ["111", "112", "113", "1114"]'))
+    assert check(path) == (0, [
+        f'{path} line 14, responses[0].periods[0].service_area[3]: warning: beat "1114" does not look like the other beats '
+        """(most are like "999"); a typo? (pass --beats or --store to check beats against the city's)""",
+        f"{path}: valid program tiny 1.10",
+    ])
+    mixed = write(tmp_path, PROGRAM.replace("service_area: citywide", 'service_area: ["A1", "B2", "311", "4"]'), "m.yaml")
+    assert check(mixed)[1] == [f"{mixed}: valid program tiny 1.10"]  # no common shape: nothing to compare with
+
+
 def test_item16_mistyped_beat_warned_without_beats(tmp_path):
     path = typo_program(tmp_path)
     code, out = check(path)
