@@ -249,5 +249,8 @@ def test_yaml_12_words_stay_text_and_lines_of_every_key():
     data, lines = parse_yaml("a: yes\nb: on\nc:\n  - x: 1\n    y: [2, 3]\n", shown="x")
     assert data == {"a": "yes", "b": "on", "c": [{"x": 1, "y": [2, 3]}]}
     assert lines[("c", 0)] == 4 and lines[("c", 0, "y")] == 5 and lines[("c", 0, "y", 1)] == 5
+    with pytest.raises(ConfigError, match=r"x line 3, b: merge keys \(<<\) are not read"):
+        parse_yaml("a: &a {k: 1}\nb:\n  <<: *a\n", shown="x")
+    assert parse_yaml("'<<': 1\n", shown="x")[0] == {"<<": 1}
     with pytest.raises(ConfigError, match="x line 2: a second YAML document"):
         parse_yaml("a: 1\n---\nb: 2\n", shown="x")

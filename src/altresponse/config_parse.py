@@ -203,6 +203,8 @@ class _Builder:
         value, tag = self._construct(event, line, path)
         if path is None:
             top = self.stack[-1]
+            if value == "<<" and not event.style:
+                self.fail(line, top.path, "merge keys (<<) are not read in config files (YAML 1.2); write the keys out")
             if tag != _STR:
                 self.lines.written[(*top.path, value, KEY_MARK)] = event.value
             self._take_key(value, line)
