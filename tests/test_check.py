@@ -105,7 +105,7 @@ def test_item15_10_bomb_in_eligible_types_one_line(tmp_path):
 
     path = write(tmp_path, billion_laughs(9) + PROGRAM.replace("eligible_types: [WELFARE]", "eligible_types: *l8"))
     code, out = check(path)
-    assert code == 2 and len(out) == 1 and "values once aliases are expanded" in out[0]
+    assert code == 2 and len(out) == 1 and "values, counting each alias as the values it repeats" in out[0]
 
 
 # --- issue 8 item 16: beats ------------------------------------------------------------------

@@ -193,7 +193,7 @@ class _Builder:
     def _grow(self, n: int, line: int) -> None:
         self.count += n
         if self.count > MAX_VALUES:
-            self.fail(line, None, f"more than {MAX_VALUES:,} values once aliases are expanded; a config file is small (an alias bomb?)")
+            self.fail(line, None, f"more than {MAX_VALUES:,} values, counting each alias as the values it repeats; a config file is small (an alias bomb or a data file?)")
 
     # --- events ------------------------------------------------------------------------
 
