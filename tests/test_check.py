@@ -207,3 +207,11 @@ def test_item15_real_process_one_line_no_traceback(tmp_path):
         res = subprocess.run([sys.executable, "-c", code, "check", str(path)], capture_output=True, text=True, timeout=60)
         assert res.returncode == 2 and res.stdout == "", (path.name, res)
         assert len(res.stderr.strip().splitlines()) == 1 and res.stderr.startswith(f"error: {path}"), (path.name, res.stderr)
+
+
+def test_item16_beats_geojson_without_beat_ids_is_refused_not_empty(tmp_path):
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    geojson = write(tmp_path, json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"DISTRICT": "D1"}, "geometry": square}]}), "districts.geojson")
+    code, out = check(DURHAM, "--beats", geojson)
+    assert (code, out) == (2, [f"error: {geojson}: no feature has a beat id (property LAWBEAT, BEAT, ...); cannot check service areas"])

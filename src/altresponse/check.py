@@ -214,15 +214,11 @@ def geojson_beats(path: str | Path, *, adapter: str | None = None) -> set[str]:
     ConfigError
         The file has no beat property.
     """
-    from .geo import load_beats
+    from .program import known_beats_from_geojson
 
     prop = None
     if adapter:
         from .adapter import load_adapter
 
         prop = load_adapter(adapter).geo.beat_property
-    beats = {b for b in load_beats(path, beat_property=prop).beat if b is not None}
-    if not beats:
-        msg = f"{path}: no feature has a beat id (properties LAWBEAT, BEAT, ...); cannot check service areas"
-        raise ConfigError(msg)
-    return beats
+    return known_beats_from_geojson(path, prop=prop)

@@ -752,11 +752,26 @@ def program_from_yaml(
     )
 
 
-def known_beats_from_geojson(path: str | Path, *, prop: str = "LAWBEAT") -> set[str]:
-    """Beat ids named by property ``prop`` of a beats GeoJSON (for ``load_program(known_beats=...)``)."""
-    from .geo import read_features
+def known_beats_from_geojson(path: str | Path, *, prop: str | None = None) -> set[str]:
+    """Beat ids of a beats GeoJSON (for ``load_program(known_beats=...)``).
 
-    return {str(f["properties"][prop]) for f in read_features(path) if (f.get("properties") or {}).get(prop) is not None}
+    ``prop`` names the beat property; None detects it (``LAWBEAT``, ``BEAT``, ...; see
+    :func:`altresponse.geo.load_beats`).
+
+    Raises
+    ------
+    ConfigError
+        ``prop`` is not a property of the file, or no feature has a beat id (an empty list
+        would report every beat of a program as unknown).
+    """
+    from .errors import ConfigError
+    from .geo import load_beats
+
+    beats = {b for b in load_beats(path, beat_property=prop).beat if b is not None}
+    if not beats:
+        msg = f"{path}: no feature has a beat id (property {prop or 'LAWBEAT, BEAT, ...'}); cannot check service areas"
+        raise ConfigError(msg)
+    return beats
 
 
 def json_schema() -> dict[str, Any]:
