@@ -91,6 +91,13 @@ def test_item13_null_value_says_quote_it(tmp_path):
     )
 
 
+def test_item13_number_where_a_column_name_belongs(tmp_path):
+    path = write(tmp_path, ADAPTER.replace("type_desc: Nature", "type_desc: Nature\n  beat: 123"))
+    with pytest.raises(AdapterError) as info:
+        load_adapter(path)
+    assert one_line(info) == f'{path} line 5, fields.beat[0]: the value 123 is read by YAML as a number, not text: quote it ("123")'
+
+
 # --- issue 8 item 14: impossible dates, not UTF-8 -------------------------------------------
 
 

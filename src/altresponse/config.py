@@ -203,6 +203,8 @@ def quote_hint(err: Mapping, loc: tuple, lines: Mapping[tuple, int]) -> str | No
     (number, ``null``, ``true``, date) is why it is not the text expected; else None."""
     written = getattr(lines, "written", {})
     text = written.get(tuple(loc))
+    if text is None and loc and loc[-1] == 0:  # one value a model wrapped in a list (adapter column lists)
+        text = written.get(tuple(loc[:-1]))
     if not text or err["type"] not in _WANTS_TEXT or isinstance(err.get("input"), str):
         return None
     value = err.get("input")
