@@ -70,6 +70,11 @@ def test_item8_version_kept_as_written(tmp_path):
     assert load_program(write(tmp_path, PROGRAM.replace("1.10", '"2023.10"'))).version == "2023.10"
 
 
+def test_item8_beats_kept_as_written(tmp_path):
+    path = write(tmp_path, PROGRAM.replace("service_area: citywide", "service_area: [011, 1_2, 113]"))
+    assert load_program(path).responses[0].periods[0].service_area == ["011", "1_2", "113"]
+
+
 # --- issue 8 item 13: values that need quoting --------------------------------------------
 
 

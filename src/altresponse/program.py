@@ -735,9 +735,7 @@ def program_from_yaml(
     if not isinstance(data, dict):
         msg = f"{shown} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
         raise ProgramError(msg)
-    written = getattr(lines, "written", {}).get(("version",))
-    if written is not None and isinstance(data.get("version"), (int, float)) and not isinstance(data["version"], bool):
-        data = {**data, "version": written}
+    data = _numbers_as_written(data, getattr(lines, "written", {}))
     if known_types is None or known_categories is None:
         tax_types, tax_cats = _known_types()
         known_types = tax_types if known_types is None else known_types
@@ -750,6 +748,23 @@ def program_from_yaml(
         known_categories=known_categories,
         lines=lines,
     )
+
+
+def _numbers_as_written(data: dict, written: Mapping[tuple, str]) -> dict:
+    """Numbers YAML read where a program means text, kept as written: ``version: 1.10`` is
+    ``"1.10"`` (not ``1.1``), a beat ``011`` is ``"011"`` (not ``"11"``)."""
+
+    def text(value: Any, path: tuple) -> Any:
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return written.get(path, value) if is_number else value
+
+    data = {**data, "version": text(data.get("version"), ("version",))} if "version" in data else data
+    for i, r in enumerate(_items(data.get("responses"))):
+        for k, p in enumerate(_items(r.get("periods") if isinstance(r, Mapping) else None)):
+            area = p.get("service_area") if isinstance(p, dict) else None
+            if isinstance(area, list):  # our parser's own lists: replacing items in place is safe
+                area[:] = [text(b, ("responses", i, "periods", k, "service_area", j)) for j, b in enumerate(area)]
+    return data
 
 
 def known_beats_from_geojson(path: str | Path, *, prop: str | None = None) -> set[str]:
