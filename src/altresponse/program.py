@@ -31,7 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .config import error_loc, location, pydantic_message, quote_hint, read_yaml
-from .errors import ProgramError
+from .errors import ConfigError, ProgramError
 
 ResponseKind = Literal["phone", "field_team", "co_response", "follow_up"]
 DefaultResponder = Literal["police", "ems", "fire"]
@@ -730,7 +730,8 @@ def program_from_yaml(
 ) -> Program:
     """Validate a program file already read by :func:`altresponse.config.read_yaml` (see :func:`load_program`).
 
-    A version YAML reads as a number is kept as written (``version: 1.10`` is ``"1.10"``, not ``1.1``).
+    A version or service-area beat YAML reads as a number is kept as written (``version: 1.10``
+    is ``"1.10"``, not ``1.1``).
     """
     if not isinstance(data, dict):
         msg = f"{shown} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
@@ -779,7 +780,6 @@ def known_beats_from_geojson(path: str | Path, *, prop: str | None = None) -> se
         ``prop`` is not a property of the file, or no feature has a beat id (an empty list
         would report every beat of a program as unknown).
     """
-    from .errors import ConfigError
     from .geo import load_beats
 
     beats = {b for b in load_beats(path, beat_property=prop).beat if b is not None}
