@@ -215,3 +215,10 @@ def test_item16_beats_geojson_without_beat_ids_is_refused_not_empty(tmp_path):
         {"type": "Feature", "properties": {"DISTRICT": "D1"}, "geometry": square}]}), "districts.geojson")
     code, out = check(DURHAM, "--beats", geojson)
     assert (code, out) == (2, [f"error: {geojson}: no feature has a beat id (property LAWBEAT, BEAT, ...); cannot check service areas"])
+
+
+def test_item15_rich_markup_in_a_message_is_printed_as_text(tmp_path):
+    path = write(tmp_path, PROGRAM.replace("kind: field_team", "kind: '[/x] [bold]'"))
+    code, out = check(path)
+    assert (code, out) == (2, [f"error: {path} line 8, responses[0].kind: '[/x] [bold]': input should be "
+                                "'phone', 'field_team', 'co_response' or 'follow_up'"])
