@@ -147,7 +147,7 @@ def beat_warnings(program, lines: Mapping[tuple, int], shown: str, *, known=None
         ((i, k, j), str(b))
         for i, r in enumerate(program.responses)
         for k, p in enumerate(r.periods)
-        for j, b in enumerate(p.service_area or [])
+        for j, b in enumerate(p.service_area if isinstance(p.service_area, (list, tuple)) else ())  # None: citywide
     ]
     if known is not None or not areas:
         return []  # known beats were an error check already
