@@ -96,7 +96,7 @@ def test_bad_category_names_file_line_and_key(tmp_path):
 
 def test_unknown_key_and_duplicate_code_rejected(tmp_path):
     path = _write(tmp_path, HEAD + "  - {code: UNKNOWN, description: x, category: other, apco: false, colour: red}\n")
-    with pytest.raises(ConfigError, match=r"line 5, types\[0\]\.colour: Extra inputs"):
+    with pytest.raises(ConfigError, match=r"line 5, types\[0\]\.colour: unknown key .colour."):
         load_taxonomy(path)
     path = _write(tmp_path, HEAD + "  - {code: UNKNOWN, description: x, category: other, apco: false}\n"
                   "  - {code: UNKNOWN, description: y, category: other, apco: false}\n")

@@ -119,7 +119,7 @@ def test_unportable_lowercase_and_invalid_regexes_rejected(tmp_path):
         load_typemap(_write(tmp_path, body))
     message = str(err.value)
     assert "\n" not in message
-    assert "bad.yaml line 7, patterns[3].extra: Extra inputs are not permitted" in message
+    assert "bad.yaml line 7, patterns[3].extra: unknown key 'extra'" in message
 
 
 def test_regex_problems_each_named(tmp_path):
@@ -141,7 +141,7 @@ def test_regex_problems_each_named(tmp_path):
 
 
 def test_broken_yaml_rejected(tmp_path):
-    with pytest.raises(ConfigError, match=r"bad\.yaml line 4: not valid YAML \(expected"):
+    with pytest.raises(ConfigError, match=r"bad\.yaml line 4: not valid YAML \(.*expected"):
         load_typemap(_write(tmp_path, "source: bad\nexact:\n  - [unclosed\n"))
 
 

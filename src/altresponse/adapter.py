@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import Lines, parse_yaml, validation_problems
+from .config import Lines, read_yaml, validation_problems
 from .errors import AdapterError
 
 ADAPTER_DIR = Path(__file__).resolve().parent / "adapters"
@@ -282,12 +282,12 @@ def load_adapter(name_or_path: str | Path | Adapter) -> Adapter:
         return name_or_path
     path = adapter_path(name_or_path)
     shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{shown}: cannot read adapter ({exc})"
-        raise AdapterError(msg) from None
-    data, lines = parse_yaml(text, shown=shown, error=AdapterError, duplicate_keys=True)
+    data, lines = read_yaml(path, error=AdapterError, shown=shown, what="adapter")
+    return adapter_from_yaml(data, lines, shown)
+
+
+def adapter_from_yaml(data: Any, lines: Lines, shown: str) -> Adapter:
+    """Validate an adapter file already read by :func:`altresponse.config.read_yaml` (see :func:`load_adapter`)."""
     if not isinstance(data, dict):
         msg = f"{shown} line 1: an adapter must be a mapping of keys (name, time_zone, fields, ...)"
         raise AdapterError(msg)
@@ -307,18 +307,7 @@ def _shown(path: Path) -> str:
 def _one_line(exc: ValidationError, lines: Lines, shown: str) -> str:
     errors = exc.errors()
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return validation_problems(shown, exc, lines, message=_message)[0] + more
-
-
-def _message(err: dict) -> str:
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif err["type"] == "missing":
-        message = "required key is missing"
-    if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], dict):
-        message += f" (got {err['input']!r})"
-    return message
+    return validation_problems(shown, exc, lines)[0] + more
 
 
 def json_schema() -> dict:

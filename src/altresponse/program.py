@@ -30,8 +30,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import error_loc, location, parse_yaml
-from .errors import ProgramError
+from .config import error_loc, location, pydantic_message, quote_hint, read_yaml
+from .errors import ConfigError, ProgramError
 
 ResponseKind = Literal["phone", "field_team", "co_response", "follow_up"]
 DefaultResponder = Literal["police", "ems", "fire"]
@@ -607,7 +607,8 @@ class Program(_Model):
             prog = cls.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append((error_loc(err), _pydantic_message(err)))
+                loc = error_loc(err)
+                problems.append((loc, quote_hint(err, loc, lines or {}) or pydantic_message(err)))
         problems.extend(_semantic_problems(data, known_types, known_beats, known_categories))
         problems = list(dict.fromkeys(problems))
         if problems:
@@ -616,20 +617,6 @@ class Program(_Model):
 
 
 # --- validation helpers --------------------------------------------------------------------
-
-
-def _pydantic_message(err: dict) -> str:
-    msg = str(err["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
-    if err["type"] == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r}"
-    if err["type"] == "missing":
-        return "required key is missing"
-    if err["type"] == "literal_error":
-        return f"{err.get('input')!r}: {msg.lower()}"
-    return msg
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -664,7 +651,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     rule_ids: set[str] = set()
 
     def check_rule_id(rid: Any, loc: tuple) -> None:
-        if rid is None:
+        if not isinstance(rid, str):  # missing or not text: pydantic says so
             return
         if rid in rule_ids or rid in ids:
             problems.append((loc, f'rule id "{rid}" is used twice (ids must be unique in the file)'))
@@ -674,10 +661,10 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
         if not isinstance(cond, Mapping):
             return
         for j, t in enumerate(_items(cond.get("types"))):
-            if types is not None and t not in types:
+            if types is not None and isinstance(t, str) and t not in types:
                 problems.append(((*loc, "types", j), f'"{t}" is not a canonical type'))
         for j, c in enumerate(_items(cond.get("categories"))):
-            if cats is not None and c not in cats:
+            if cats is not None and isinstance(c, str) and c not in cats:
                 problems.append(((*loc, "categories", j), f'"{c}" is not a category; use one of {", ".join(sorted(cats))}'))
 
     for i, rid in enumerate(ids):
@@ -691,6 +678,8 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     routing = data.get("routing")
     if isinstance(routing, list):
         for j, rid in enumerate(routing):
+            if not isinstance(rid, str):
+                continue
             if rid not in ids:
                 problems.append((("routing", j), f'"{rid}" is not a response id; use one of {", ".join(ids)}'))
             elif kinds.get(rid) == "follow_up":
@@ -712,7 +701,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
         loc = ("responses", i)
         rid = r.get("id")
         for j, t in enumerate(_items(r.get("eligible_types"))):
-            if types is not None and t not in types:
+            if types is not None and isinstance(t, str) and t not in types:
                 problems.append(((*loc, "eligible_types", j), f'"{t}" is not a canonical type'))
         for k, ex in enumerate(_items(r.get("exclusions"))):
             if isinstance(ex, Mapping):
@@ -721,6 +710,8 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
         fallback = r.get("fallback")
         if fallback is None:
             problems.append(((*loc,), f'response "{rid}" has no fallback; name a response or one of {", ".join(DEFAULT_RESPONDERS)}'))
+        elif not isinstance(fallback, str):
+            pass  # pydantic says what it should be
         elif fallback not in targets:
             problems.append(((*loc, "fallback"), f'"{fallback}" is not a response id or one of {", ".join(DEFAULT_RESPONDERS)}'))
         elif fallback == rid:
@@ -759,7 +750,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
     for i, rid in enumerate(ids):
         seen = [rid]
         cur = fb.get(rid)
-        while cur in fb and cur != seen[-1]:
+        while isinstance(cur, str) and cur in fb and cur != seen[-1]:
             if cur in seen:
                 cycle = [*seen[seen.index(cur):], cur]
                 if frozenset(cycle) not in reported:
@@ -814,22 +805,37 @@ def load_program(
         to unknown responses; fallback cycles; duplicate ids.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        msg = f"{path}: no such program file"
-        raise ProgramError(msg) from None
-    data, lines = parse_yaml(text, shown=str(path), error=ProgramError, duplicate_keys=True)
+    data, lines = read_yaml(path, error=ProgramError, what="program")
+    return program_from_yaml(
+        data, lines, str(path), known_beats=known_beats, known_types=known_types, known_categories=known_categories
+    )
+
+
+def program_from_yaml(
+    data: Any,
+    lines: Mapping[tuple, int],
+    shown: str,
+    *,
+    known_beats: Iterable[str] | None = None,
+    known_types: Iterable[str] | None = None,
+    known_categories: Iterable[str] | None = None,
+) -> Program:
+    """Validate a program file already read by :func:`altresponse.config.read_yaml` (see :func:`load_program`).
+
+    A version or service-area beat YAML reads as a number is kept as written (``version: 1.10``
+    is ``"1.10"``, not ``1.1``).
+    """
     if not isinstance(data, dict):
-        msg = f"{path} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
+        msg = f"{shown} line 1: a program file must be a mapping of keys (id, version, responses, ...)"
         raise ProgramError(msg)
+    data = _numbers_as_written(data, getattr(lines, "written", {}))
     if known_types is None or known_categories is None:
         tax_types, tax_cats = _known_types()
         known_types = tax_types if known_types is None else known_types
         known_categories = tax_cats if known_categories is None else known_categories
     return Program.from_dict(
         data,
-        source=str(path),
+        source=shown,
         known_types=known_types,
         known_beats=known_beats,
         known_categories=known_categories,
@@ -837,11 +843,42 @@ def load_program(
     )
 
 
-def known_beats_from_geojson(path: str | Path, *, prop: str = "LAWBEAT") -> set[str]:
-    """Beat ids named by property ``prop`` of a beats GeoJSON (for ``load_program(known_beats=...)``)."""
-    from .geo import read_features
+def _numbers_as_written(data: dict, written: Mapping[tuple, str]) -> dict:
+    """Numbers YAML read where a program means text, kept as written: ``version: 1.10`` is
+    ``"1.10"`` (not ``1.1``), a beat ``011`` is ``"011"`` (not ``"11"``)."""
 
-    return {str(f["properties"][prop]) for f in read_features(path) if (f.get("properties") or {}).get(prop) is not None}
+    def text(value: Any, path: tuple) -> Any:
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return written.get(path, value) if is_number else value
+
+    data = {**data, "version": text(data.get("version"), ("version",))} if "version" in data else data
+    for i, r in enumerate(_items(data.get("responses"))):
+        for k, p in enumerate(_items(r.get("periods") if isinstance(r, Mapping) else None)):
+            area = p.get("service_area") if isinstance(p, dict) else None
+            if isinstance(area, list):  # our parser's own lists: replacing items in place is safe
+                area[:] = [text(b, ("responses", i, "periods", k, "service_area", j)) for j, b in enumerate(area)]
+    return data
+
+
+def known_beats_from_geojson(path: str | Path, *, prop: str | None = None) -> set[str]:
+    """Beat ids of a beats GeoJSON (for ``load_program(known_beats=...)``).
+
+    ``prop`` names the beat property; None detects it (``LAWBEAT``, ``BEAT``, ...; see
+    :func:`altresponse.geo.load_beats`).
+
+    Raises
+    ------
+    ConfigError
+        ``prop`` is not a property of the file, or no feature has a beat id (an empty list
+        would report every beat of a program as unknown).
+    """
+    from .geo import load_beats
+
+    beats = {b for b in load_beats(path, beat_property=prop).beat if b is not None}
+    if not beats:
+        msg = f"{path}: no feature has a beat id (property {prop or 'LAWBEAT, BEAT, ...'}); cannot check service areas"
+        raise ConfigError(msg)
+    return beats
 
 
 def json_schema() -> dict[str, Any]:

@@ -19,10 +19,10 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -166,8 +166,13 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str) -> Taxonomy:
-    data, lines = read_yaml(path)
     name = Path(path).name
+    data, lines = read_yaml(path, shown=name, what="taxonomy")
+    return taxonomy_from_yaml(data, lines, name)
+
+
+def taxonomy_from_yaml(data: Any, lines: Mapping[tuple, int], name: str) -> Taxonomy:
+    """Validate a taxonomy file already read by :func:`altresponse.config.read_yaml`."""
     try:
         model = _TaxonomyFile.model_validate(data)
     except ValidationError as exc:

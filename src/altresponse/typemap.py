@@ -39,8 +39,10 @@ from __future__ import annotations
 import functools
 import re
 import string
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import ibis
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -221,8 +223,12 @@ def _load_cached(path: str) -> TypeMap:
 
 
 def _load(path: Path, tax: Taxonomy) -> TypeMap:
-    data, lines = read_yaml(path)
-    name = path.name
+    data, lines = read_yaml(path, shown=path.name, what="type map")
+    return typemap_from_yaml(data, lines, path.name, tax)
+
+
+def typemap_from_yaml(data: Any, lines: Mapping[tuple, int], name: str, tax: Taxonomy) -> TypeMap:
+    """Validate a type map already read by :func:`altresponse.config.read_yaml` (see :func:`load_typemap`)."""
     try:
         model = _TypeMapFile.model_validate(data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import AltresponseError
 
@@ -46,7 +47,8 @@ def handle_errors(func: Callable) -> Callable:
 
 
 def _fail(message: str, code: int):
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # escape: a message quotes the user's file, and "[/x]" there is not rich markup (it raised)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code) from None
 
 

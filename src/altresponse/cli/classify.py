@@ -2,7 +2,6 @@
 
 ``altresponse classify``  label a store's calls under a program (STORE/classified/<id>.parquet)
 ``altresponse explain``   the rules that fired for one call
-``altresponse check``     validate a program or adapter file
 """
 
 from __future__ import annotations
@@ -84,42 +83,6 @@ def register(app) -> None:
             f"recommended: [bold]{lab['recommended_response']}[/] ({lab['recommended_rule']}); risk {lab['risk_level']} ({lab['risk_rule']})",
             highlight=False,
         )
-
-    @app.command("check")
-    @handle_errors
-    def check_cmd(
-        file: Path = typer.Argument(..., help="A program or adapter YAML file."),
-        beats: Optional[Path] = typer.Option(None, "--beats", help="Beats GeoJSON (LAWBEAT) to check service-area beats against."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
-    ) -> None:
-        """Validate a program or adapter file; every problem is printed as FILE line N, key: message."""
-        import yaml
-
-        from ..errors import InputError
-
-        if not file.is_file():
-            msg = f"{file}: no such file"
-            raise InputError(msg)
-        try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except yaml.YAMLError:
-            data = None
-        is_adapter = isinstance(data, dict) and ("fields" in data or "timestamps" in data or "table" in data) and "responses" not in data
-        if is_adapter:
-            from ..adapter import load_adapter
-
-            adapter = load_adapter(file)
-            doc = {"file": str(file), "kind": "adapter", "valid": True, "name": adapter.name}
-        else:
-            from ..program import load_program
-
-            prog = load_program(file, known_beats=_known_beats(beats))
-            doc = {"file": str(file), "kind": "program", "valid": True, "id": prog.id, "version": prog.version,
-                   "responses": [r.id for r in prog.responses]}
-        if as_json:
-            print_json(doc)
-        else:
-            err_console.print(f"{file}: valid {doc['kind']}", highlight=False)
 
 
 def _print_summary(doc: dict) -> None:
