@@ -36,11 +36,11 @@ import ibis.expr.types as ir
 
 from .clock import on_program_clock
 from .errors import InputError, UsageError
+from .places import LOCATION_DECIMALS, location_key  # noqa: F401 - one definition, re-exported
 from .program import Program, load_program
 from .rules import FACT_COLUMNS, RuleTree, compile_program
 
 LOOKBACK_DAYS = 365
-LOCATION_DECIMALS = 3
 TYPE_COLUMNS = ("canonical_type", "category", "type_rule")
 
 
@@ -167,15 +167,6 @@ def resolve_typemaps(calls: ir.Table, typemap=None, *, store: str | Path | None 
             raise UsageError(msg)
         out[s] = load_typemap(choice)
     return out
-
-
-def location_key(t: ir.Table) -> ir.StringValue:
-    """The premise key of each call: cleaned ``location_text``, else rounded lat/lon."""
-    text = t.location_text.cast("string").strip().upper()
-    text = ibis.ifelse(text == "", ibis.null("string"), text)
-    lat = t.latitude.cast("float64").round(LOCATION_DECIMALS).cast("string")
-    lon = t.longitude.cast("float64").round(LOCATION_DECIMALS).cast("string")
-    return ibis.coalesce(text, ibis.literal("@").concat(lat, ",", lon))
 
 
 def _instant(t: ir.Table, local: str = "received_local", date: str = "received_date") -> ir.TimestampValue:
