@@ -177,7 +177,7 @@ def to_yaml(suggestions: list[Suggestion], *, source: str, min_score: float = MI
             continue
         seen.add(key)
         note = f"# {s.score:g} · {s.calls:,} calls · {tax[s.canonical_type].description} · matched {s.matched}"
-        entry = f"{json.dumps(s.type_desc or s.type_code)}: {s.canonical_type}"
+        entry = f"{json.dumps(s.type_desc or s.type_code)}: {json.dumps(s.canonical_type)}"
         if s.score >= min_score:
             lines.append(f"  {entry}   {note}")
         else:

@@ -40,6 +40,9 @@ def register(app) -> None:
         min_score: float = typer.Option(
             80.0, "--min-score", min=0.0, max=100.0, help="With --suggest: suggestions scoring under this are written commented out."
         ),
+        leave_out: Optional[str] = typer.Option(
+            None, "--leave-out", help="With --suggest: match without this shipped type map (what a city with no map gets; the benchmark does this)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
     ) -> None:
         """Unmapped call types of a source (by call volume) and the share of calls its type map covers."""
@@ -60,7 +63,7 @@ def register(app) -> None:
         tm = _typemap(typemap or typemap_for_source(source), source, allow_none=suggest)
         doc = {"source": source, **type_coverage(table.filter(table.source == source), tm)}
         if suggest:
-            _suggest(doc, tm, source, out, min_score)
+            _suggest(doc, tm, source, out, min_score, leave_out)
         elif out is not None:
             raise UsageError("--out writes suggestions: add --suggest")
         if as_json:
@@ -81,11 +84,15 @@ def _typemap(name: str, source: str, *, allow_none: bool):
     return load_typemap(name)
 
 
-def _suggest(doc: dict, tm, source: str, out: Optional[Path], min_score: float) -> None:
+def _suggest(doc: dict, tm, source: str, out: Optional[Path], min_score: float, leave_out: Optional[str]) -> None:
+    from ..errors import UsageError
+    from ..typemap import available_typemaps
     from ..typemap_suggest import suggest, to_yaml
 
+    if leave_out is not None and leave_out not in available_typemaps():
+        raise UsageError(f"--leave-out {leave_out!r}: not a shipped type map ({', '.join(available_typemaps())})")
     with err_console.status(f"suggesting types for {doc['unmapped_types']} unmapped types…"):
-        found = suggest(doc["unmapped"])
+        found = suggest(doc["unmapped"], hide=leave_out)
     doc["suggestions"] = [s.__dict__ for s in found]
     live = [s for s in found if s.score >= min_score]
     doc["suggested_calls"] = sum(s.calls for s in live)
