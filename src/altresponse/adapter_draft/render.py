@@ -47,7 +47,7 @@ def render(draft) -> str:
         if key == "table" and "agency" not in d and "agency" not in d.get("fields", {}):
             out.append("# agency: POLICE   # the file has no agency column: name the agency that handled these calls")
         if key == "time_zone":
-            out.append(f"# typemap: {d['name']}-typemap.yaml   # after ingest: altresponse types --suggest --store STORE --out {d['name']}-typemap.yaml")
+            out.append(f"# typemap: {d['name']}-types.yaml   # write it after ingest: altresponse types --store STORE --suggest --out {d['name']}-types.yaml")
     if draft.unused or draft.other_columns:
         out += ["", "# Columns left out:"]
         for col, why in draft.unused.items():
