@@ -62,6 +62,9 @@ def test_item6_program_tz_converted(durham_store):
     # the calls keep their own local times in the output
     back = out.select("call_id", "received_local").execute().set_index("call_id").sort_index()
     assert (back["received_local"].values == la.set_index("call_id").sort_index()["received_local"].values).all()
+    # ... and the program's clock beside them: the New York wall clock of the same instants
+    ny_clock = out.select("call_id", "received_program_local").execute().set_index("call_id").sort_index()
+    assert (ny_clock["received_program_local"].values == df.set_index("call_id").sort_index()["received_local"].values).all()
 
 
 def test_item6_mismatch_stated_in_summary_and_report(durham_store, tmp_path):

@@ -107,7 +107,9 @@ def classify(
         received_date=facts.received_date.cast("date"),
     )
     out = tree.apply(facts)
-    out = out.mutate(received_local=out.clk_src_local, received_date=out.clk_src_date).drop("clk_src_local", "clk_src_date")
+    out = out.mutate(
+        received_program_local=out.received_local, received_local=out.clk_src_local, received_date=out.clk_src_date
+    ).drop("clk_src_local", "clk_src_date")
     return out.mutate(program_id=ibis.literal(prog.id), program_version=ibis.literal(prog.version))
 
 
