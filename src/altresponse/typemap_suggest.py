@@ -96,7 +96,13 @@ def _corpus(hide: str | None) -> tuple[tuple[str, str, str], ...]:
 
 
 def _apco_file() -> Path | None:
-    """The APCO list in shared/data/reference (found from the working directory or the package)."""
+    """The APCO list in shared/data/reference ($ALTRESPONSE_SHARED, else found from the working
+    directory or the package); None when absent (the corpus is then the taxonomy and the maps)."""
+    import os
+
+    shared = os.environ.get("ALTRESPONSE_SHARED")
+    if shared and (Path(shared) / "data" / "reference" / APCO_FILE).is_file():
+        return Path(shared) / "data" / "reference" / APCO_FILE
     here = Path(__file__).resolve()
     for base in (Path.cwd(), *here.parents):
         for rel in ("shared/data/reference", "../shared/data/reference"):
