@@ -101,3 +101,22 @@ def test_item17_cli_draft_exit_codes(tmp_path):
                               "--name", "durhamx", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert load_adapter(out).name == "durhamx"
+
+
+def test_item17_zero_as_a_null_timestamp(tmp_path):
+    # 20% of dispatch times are '0' (a CAD placeholder): still a timestamp, '0' read as null
+    rows = _rows(50, lambda i: [f"C{i}", f"2024-05-{1 + i % 28:02d} 1{i % 10}:00:00",
+                                "0" if i % 5 == 0 else f"2024-05-{1 + i % 28:02d} 1{i % 10}:05:00", "ALARM"])
+    path = _csv(tmp_path, ["Call Number", "Received Time", "Dispatch Time", "Problem"], rows)
+    draft = draft_adapter(path, name="t", time_zone="America/Denver")
+    assert draft.data["timestamps"]["dispatched"]["column"] == ["Dispatch Time"]
+    assert "0" in draft.data["format"]["null_values"]
+    out = tmp_path / "a.yaml"
+    out.write_text(draft.to_yaml())
+    from altresponse import store
+    from altresponse.ingest import ingest
+
+    rep = ingest([path], load_adapter(out), tmp_path / "s")
+    assert rep.rows_loaded == 50
+    calls = store.calls(tmp_path / "s").execute()
+    assert calls["dispatched_at"].isna().sum() == 10 and calls["received_at"].notna().all()

@@ -140,7 +140,8 @@ def _format(sample: Sample, roles, draft: Draft) -> dict:
     out["null_values"] = nulls
     seen = ", ".join(f"{t!r} ×{sample.null_tokens[t]:,}" for t in tokens) or "none"
     draft.reasons["format"] = (f"delimiter {sample.delimiter!r} from the header line; {sample.encoding}; null tokens seen: {seen}"
-                               + (f"; placeholder dates (before 1950) read as null: {', '.join(sentinels[:5])}" if sentinels else ""))
+                               + (f"; placeholder dates (0, or before 1950) read as null: {', '.join(sentinels[:5])} "
+                                  "(null_values apply to every column: check no other column uses them as values)" if sentinels else ""))
     return out
 
 

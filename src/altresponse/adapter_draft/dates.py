@@ -46,8 +46,11 @@ def read_dates(values: list[str]) -> DateReading | None:
     'time'
     >>> read_dates(["WELFARE CHECK", "CRISIS"]) is None
     True
+    >>> read_dates(["2021-01-13 10:00:00", "0", "1900-01-01 00:00:00"]).sentinels
+    ['0', '1900-01-01 00:00:00']
     """
-    distinct = list(dict.fromkeys(values))[:MAX_DISTINCT]
+    zeros = [v for v in dict.fromkeys(values) if v.strip("0:. -/") == ""]  # '0', '00:00:00', '0000-00-00'
+    distinct = [v for v in dict.fromkeys(values) if v not in zeros][:MAX_DISTINCT]
     head = distinct[:50]
     if not head or sum(bool(_SHAPE.search(v)) for v in head) < 0.9 * len(head):
         return None
@@ -63,7 +66,7 @@ def read_dates(values: list[str]) -> DateReading | None:
         _day_first_note(reading, distinct)
         if kind != "time":
             sentinels = [v for v, p in zip(distinct, parsed) if p is not None and p.year < SENTINEL_YEAR]
-            reading.sentinels = sentinels or None
+            reading.sentinels = (zeros + sentinels) or None
             real = [p for p in parsed if p is not None and p.year >= SENTINEL_YEAR]
             if kind == "datetime" and real and all(p.time() == dt.time(0) for p in real):
                 reading.midnight_only = True
