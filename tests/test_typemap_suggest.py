@@ -58,6 +58,11 @@ def test_item18_cli_suggest_out(tmp_path):
     out = tmp_path / "tm.yaml"
     res = CliRunner().invoke(app, ["types", "--store", str(tmp_path / "s"), "--suggest", "--out", str(out), "--json"])
     assert res.exit_code == 0, res.output
-    assert load_typemap(out).source == "burlington"
+    written = load_typemap(out)
+    shipped = load_typemap("burlington")
+    assert written.source == "burlington"
+    # the map in use is kept whole (entries and patterns), suggestions added for what it leaves out
+    assert written.exact.items() >= shipped.exact.items()
+    assert [(p.id, p.regex, p.type) for p in written.patterns] == [(p.id, p.regex, p.type) for p in shipped.patterns]
     res = CliRunner().invoke(app, ["types", "--store", str(tmp_path / "s"), "--out", str(out)])
     assert res.exit_code == 2

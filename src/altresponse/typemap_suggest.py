@@ -174,7 +174,7 @@ def to_yaml(suggestions: list[Suggestion], *, source: str, min_score: float = MI
     ]
     if typemap is not None:
         for key, code in typemap.exact.items():
-            lines.append(f"  {json.dumps(key)}: {code}   # already mapped")
+            lines.append(f"  {json.dumps(key)}: {json.dumps(code)}   # already mapped")
     seen: set[str] = set()
     low = []
     for s in suggestions:
@@ -193,4 +193,7 @@ def to_yaml(suggestions: list[Suggestion], *, source: str, min_score: float = MI
         lines += low
     if len(lines) == 7:
         lines[-1] = "exact: {}"
+    if typemap is not None and typemap.patterns:
+        lines.append("patterns:   # kept from the map in use")
+        lines += [f"  - {{id: {p.id}, regex: {json.dumps(p.regex)}, type: {json.dumps(p.type)}}}" for p in typemap.patterns]
     return "\n".join(lines) + "\n"

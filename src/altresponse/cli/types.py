@@ -97,7 +97,7 @@ def _suggest(doc: dict, tm, source: str, out: Optional[Path], min_score: float, 
     live = [s for s in found if s.score >= min_score]
     doc["suggested_calls"] = sum(s.calls for s in live)
     if out is not None:
-        keep = tm if tm.exact else None
+        keep = tm if tm.exact or tm.patterns else None
         out.write_text(to_yaml(found, source=source, min_score=min_score, typemap=keep), encoding="utf-8")
         doc["out"] = str(out)
     err_console.print(
