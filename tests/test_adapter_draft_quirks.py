@@ -120,3 +120,20 @@ def test_item17_zero_as_a_null_timestamp(tmp_path):
     assert rep.rows_loaded == 50
     calls = store.calls(tmp_path / "s").execute()
     assert calls["dispatched_at"].isna().sum() == 10 and calls["received_at"].notna().all()
+
+
+def test_item17_semicolons_and_windows_1252(tmp_path):
+    kinds = ["Ruhestörung", "Streit", "Diebstahl", "Hilflose Person", "Lärm"]
+    rows = [f"C{i};{1 + i % 28:02d}.03.2023 {i % 24:02d}:15;{kinds[i % 5]};{7 + i % 3}" for i in range(40)]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("Call ID;Received;Problem;Beat\n" + "\n".join(rows) + "\n").encode("cp1252"))
+    draft = draft_adapter(path, name="t", time_zone="Europe/Berlin")
+    assert draft.data["format"]["delimiter"] == ";" and draft.data["format"]["encoding"] == "cp1252"
+    assert draft.data["timestamps"]["received"]["format"] == ["%d.%m.%Y %H:%M"]
+    out = tmp_path / "a.yaml"
+    out.write_text(draft.to_yaml())
+    from altresponse import store
+    from altresponse.ingest import ingest
+
+    assert ingest([path], load_adapter(out), tmp_path / "s").rows_loaded == 40
+    assert set(store.calls(tmp_path / "s").execute()["type_desc"]) == set(kinds)
