@@ -34,12 +34,13 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from .clock import on_program_clock
 from .errors import InputError, UsageError
+from .places import LOCATION_DECIMALS, location_key  # noqa: F401 - one definition, re-exported
 from .program import Program, load_program
 from .rules import FACT_COLUMNS, RuleTree, compile_program
 
 LOOKBACK_DAYS = 365
-LOCATION_DECIMALS = 3
 TYPE_COLUMNS = ("canonical_type", "category", "type_rule")
 
 
@@ -61,8 +62,9 @@ def classify(
     program
         A :class:`~altresponse.program.Program` or a path to a program file.
     typemap
-        A :class:`~altresponse.typemap.TypeMap` or bundled name; None uses the type map named
-        after each call's ``source``.
+        A :class:`~altresponse.typemap.TypeMap`, bundled name or YAML path (one map for every
+        source), or a dict source -> map; None uses the map each call's ``source`` names
+        (see :func:`resolve_typemaps`).
     force
         Use-of-force incidents (``STORE/force``) for premise history; None leaves
         ``premise_force`` null.
@@ -92,6 +94,10 @@ def classify(
     tree = compile_program(prog, as_of=as_of)
     typed = _with_types(calls, typemap)
     facts = _with_premise_history(typed, tree, force)
+    # Hours are the program's wall clock: calls from a source in another zone are converted
+    # for the rules, and their own local times restored afterwards (clock.py).
+    facts = facts.mutate(clk_src_local=facts.received_local.cast("timestamp"), clk_src_date=facts.received_date.cast("date"))
+    facts, _ = on_program_clock(facts, prog.timezone)
     facts = facts.mutate(
         priority=facts.priority.cast("int64"),
         beat=facts.beat.cast("string"),
@@ -101,6 +107,9 @@ def classify(
         received_date=facts.received_date.cast("date"),
     )
     out = tree.apply(facts)
+    out = out.mutate(
+        received_program_local=out.received_local, received_local=out.clk_src_local, received_date=out.clk_src_date
+    ).drop("clk_src_local", "clk_src_date")
     return out.mutate(program_id=ibis.literal(prog.id), program_version=ibis.literal(prog.version))
 
 
@@ -109,40 +118,57 @@ def _with_types(calls: ir.Table, typemap) -> ir.Table:
         return calls
     from .typemap import map_types
 
-    if typemap is not None:
+    if typemap is not None and not isinstance(typemap, dict):
         return map_types(calls, typemap)
-    if "source" not in calls.columns:
-        msg = "calls have no canonical_type and no source column; pass typemap="
-        raise UsageError(msg)
-    found = calls.select(source=calls.source.cast("string").fill_null("")).distinct().to_pyarrow()
-    sources = sorted(found.column("source").to_pylist())
-    if not sources:
+    maps = resolve_typemaps(calls, typemap)
+    if not maps:
         return map_types(calls, "durham").limit(0)  # empty table, right columns
-    parts = [map_types(calls.filter(calls.source == s), _typemap_for(s)) for s in sources]
+    parts = [map_types(calls.filter(calls.source == s), tm) for s, tm in maps.items()]
     out = parts[0]
     for p in parts[1:]:
         out = out.union(p)
     return out
 
 
-def _typemap_for(source: str) -> str:
-    # The source's adapter names its vocabulary (``synth`` speaks Durham's natures).
-    from .typemap import available_typemaps, typemap_for_source
+def resolve_typemaps(calls: ir.Table, typemap=None, *, store: str | Path | None = None) -> dict:
+    """Source -> :class:`~altresponse.typemap.TypeMap` used to type a calls table.
 
-    name = typemap_for_source(source)
-    if name not in available_typemaps():
-        msg = f"no type map for source {source!r}; shipped type maps: {', '.join(available_typemaps())} (pass typemap=)"
-        raise UsageError(msg)
-    return name
+    In order: ``typemap`` (one map for every source, or a dict source -> map), the map file
+    named by the adapter the source was ingested through (``STORE/adapters.json``; the
+    adapter's ``typemap:`` as it is now), the shipped map the source's shipped adapter names.
 
+    Raises
+    ------
+    UsageError
+        If a source has no type map (the message says how to give one).
+    """
+    from .typemap import TypeMap, available_typemaps, load_typemap, typemap_for_source
 
-def location_key(t: ir.Table) -> ir.StringValue:
-    """The premise key of each call: cleaned ``location_text``, else rounded lat/lon."""
-    text = t.location_text.cast("string").strip().upper()
-    text = ibis.ifelse(text == "", ibis.null("string"), text)
-    lat = t.latitude.cast("float64").round(LOCATION_DECIMALS).cast("string")
-    lon = t.longitude.cast("float64").round(LOCATION_DECIMALS).cast("string")
-    return ibis.coalesce(text, ibis.literal("@").concat(lat, ",", lon))
+    if "source" not in calls.columns:
+        if typemap is None or isinstance(typemap, dict):
+            msg = "calls have no canonical_type and no source column; pass --typemap (typemap=)"
+            raise UsageError(msg)
+        return {"": typemap if isinstance(typemap, TypeMap) else load_typemap(typemap)}
+    found = calls.select(source=calls.source.cast("string").fill_null("")).distinct().to_pyarrow()
+    sources = sorted(found.column("source").to_pylist())
+    given = typemap if isinstance(typemap, dict) else {s: typemap for s in sources} if typemap is not None else {}
+    from .store import recorded_adapters
+    from .typemap import adapter_typemap_file
+
+    adapters = recorded_adapters(store) if store is not None else {}
+    out = {}
+    for s in sources:
+        named = adapter_typemap_file(adapters[s]) if s in adapters and Path(adapters[s]).is_file() else None
+        choice = given.get(s) or named or typemap_for_source(s)
+        if isinstance(choice, TypeMap):
+            out[s] = choice
+            continue
+        if str(choice) not in available_typemaps() and not str(choice).endswith((".yaml", ".yml")):
+            msg = (f"no type map for source {s!r}: pass --typemap FILE (write one with `altresponse types --suggest "
+                   f"--out FILE`), or name it in the adapter (typemap: FILE); shipped: {', '.join(available_typemaps())}")
+            raise UsageError(msg)
+        out[s] = load_typemap(choice)
+    return out
 
 
 def _instant(t: ir.Table, local: str = "received_local", date: str = "received_date") -> ir.TimestampValue:
@@ -229,26 +255,35 @@ def summary(classified: ir.Table, program: Program) -> dict[str, Any]:
 
 
 def classify_store(
-    store: str | Path, program: Program | str | Path, *, as_of: dt.date | None = None, con=None
+    store: str | Path, program: Program | str | Path, *, as_of: dt.date | None = None, typemap=None, con=None
 ) -> dict[str, Any]:
     """Classify a store's calls and write ``STORE/classified/<program_id>.parquet``.
 
-    Returns the :func:`summary` of the result, with ``as_of`` and the ``output`` path.
+    Beside it, ``<program_id>.json`` records what made the labels (:mod:`altresponse.labels`).
+    Returns the :func:`summary` of the result, with ``as_of``, ``time_zone`` (the program's and
+    the data's zones), ``notes`` and the ``output`` path.
     """
+    from . import labels
     from . import store as store_mod
+    from .clock import mismatch_text, zones
     from .engine import read_parquet
 
     prog = program if isinstance(program, Program) else load_program(program)
     calls = store_mod.calls(store, con=con)
-    labelled = classify(calls, prog, force=read_force(store, con=con), as_of=as_of)
+    maps = resolve_typemaps(calls, typemap, store=store)
+    labelled = classify(calls, prog, typemap=maps, force=read_force(store, con=con), as_of=as_of)
     out_dir = store_mod.table_dir(store, "classified")
     out_dir.mkdir(parents=True, exist_ok=True)
     out_path = out_dir / f"{prog.id}.parquet"
     tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
     labelled.to_parquet(tmp)  # the engine writes it: years of calls never pass through Python
     tmp.replace(out_path)
+    store_mod.write_label_record(store, prog.id, labels.record(prog, as_of=as_of, typemaps=maps))
     doc = summary(read_parquet(out_path, con=con), prog)
     doc["as_of"] = as_of.isoformat() if as_of else None
+    doc["time_zone"] = {"program": prog.timezone, "data": zones(calls)}
+    doc["notes"] = [n for n in [mismatch_text(doc["time_zone"])] if n]
+    doc["typemaps"] = {s: tm.source for s, tm in maps.items()}
     doc["output"] = str(out_path)
     return doc
 
@@ -292,7 +327,8 @@ def explain(
 
     prog = program if isinstance(program, Program) else load_program(program)
     calls = store_mod.calls(store, con=con)
-    out = classify(calls, prog, typemap=typemap, force=read_force(store, con=con), as_of=as_of)
+    maps = resolve_typemaps(calls, typemap, store=store)
+    out = classify(calls, prog, typemap=maps, force=read_force(store, con=con), as_of=as_of)
     rows = out.filter(out.call_id == call_id).to_pyarrow().to_pylist()
     if not rows:
         msg = f"{store}: no call with call_id {call_id!r}"
@@ -300,6 +336,12 @@ def explain(
     row = rows[0]
     tree = compile_program(prog, as_of=as_of)
     facts = {k: row.get(k) for k in FACT_COLUMNS}
+    if row.get("source_tz") not in (None, prog.timezone):  # the rules read the program's clock
+        from .clock import local_on
+
+        converted = local_on(prog.timezone, row.get("received_at"))
+        if converted is not None:
+            facts["received_local"], facts["received_date"] = converted
     labels = {k: row[k] for k in ("canonical_type", "category", "type_rule", *tree.output_columns)}
     return {
         "call_id": call_id,

@@ -393,11 +393,35 @@ def typemap_for_source(source: str) -> str:
     The source's shipped adapter names its type map (``synth`` uses ``durham``); a source
     without a shipped adapter uses the type map of its own name.
     """
-    from .adapter import load_adapter, shipped_adapters
+    from .adapter import ADAPTER_DIR, load_adapter, shipped_adapters
 
     if source in shipped_adapters():
-        return load_adapter(source).typemap_name
+        name = load_adapter(source).typemap_name
+        return str(ADAPTER_DIR / name) if name.endswith((".yaml", ".yml")) else name
     return source
+
+
+def adapter_typemap_file(adapter: str | Path) -> Path | None:
+    """The type-map file an adapter YAML names (``typemap: FILE``, relative to the adapter), or None.
+
+    A ``typemap`` that is a bare name (``durham``) names a shipped map: None here.
+
+    Raises
+    ------
+    AdapterError
+        If the adapter is invalid; ConfigError if the file it names does not exist.
+    """
+    from .adapter import adapter_path, load_adapter
+
+    path = adapter_path(adapter)
+    name = load_adapter(path).typemap
+    if not name or not name.endswith((".yaml", ".yml")):
+        return None
+    file = (path.parent / name).resolve()
+    if not file.is_file():
+        msg = f"{path}, typemap: {name!r} not found (looked for {file})"
+        raise ConfigError(msg)
+    return file
 
 
 def type_coverage(calls: ibis.Table, typemap: TypeMap | str, *, limit: int | None = None) -> dict:

@@ -29,7 +29,7 @@ def test_repeat_flags_use_the_previous_call_at_the_same_place():
     rc = repeat_calls(tiny()).order_by("call_id").to_pandas().set_index("call_id")
     assert list(rc["is_repeat"]) == [False, True, False, False, True, False]
     assert rc.loc["t:2", "seconds_since_previous"] == 10 * 86400
-    assert rc.loc["t:5", "place"] == "36.0,-78.9"
+    assert rc.loc["t:5", "place"] == "@36.0,-78.9"
 
 
 def test_repeat_rate_of_eligible_calls():
@@ -48,3 +48,17 @@ def test_repeat_rate_of_eligible_calls():
 def test_unavailable_without_any_location():
     sec = frequency(make_classified([dict(received_local="2022-01-01 09:00", eligible=True)]))
     assert sec == {"available": False, "why": sec["why"]} and "location" in sec["why"]
+
+
+def test_item9_one_location_key_for_premise_history_and_repeat_places():
+    # the repeat-place analysis and premise history key places with the same function, so a
+    # point-only call has the same key in both (they differed: 'lat,lon' vs '@lat,lon')
+    import ibis
+
+    from altresponse import classify
+    from altresponse.analyze import _common
+    from altresponse.places import location_key
+
+    assert classify.location_key is location_key and _common.location_key is location_key
+    t = ibis.memtable({"location_text": [None], "latitude": [36.00049], "longitude": [-78.9]})
+    assert t.select(k=location_key(t)).to_pyarrow().column("k").to_pylist() == ["@36.0,-78.9"]

@@ -17,6 +17,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from ..places import location_key  # noqa: F401 - the one definition, shared with premise history
+
 
 def unavailable(why: str) -> dict[str, Any]:
     """A section the data cannot support, with the plain reason."""
@@ -100,20 +102,6 @@ def minutes(seconds: float | None) -> str:
     if seconds >= 5400:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 60:.1f} min"
-
-
-def location_key(calls: ir.Table) -> ir.StringValue:
-    """Block-level place key: ``location_text``, else lat/lon rounded to 3 decimals (~100 m)."""
-    text = calls.location_text.strip().upper() if "location_text" in calls.columns else ibis.null("string")
-    text = ibis.ifelse(text == "", ibis.null("string"), text)
-    if "latitude" in calls.columns and "longitude" in calls.columns:
-        point = ibis.ifelse(
-            calls.latitude.notnull() & calls.longitude.notnull(),
-            calls.latitude.round(3).cast("string") + "," + calls.longitude.round(3).cast("string"),
-            ibis.null("string"),
-        )
-        return text.coalesce(point)
-    return text
 
 
 def local_time(calls: ir.Table) -> ir.TimestampValue:

@@ -1,7 +1,7 @@
 """Frequency: repeat locations and repeat-call rates (analyst-only: names places).
 
-A place is ``location_text`` (block level), else latitude/longitude rounded to 3 decimals
-(about 100 m). A call is a *repeat* when the same place had another call (of any type) in
+A place is ``places.location_key``: ``location_text`` (block level), else ``@lat,lon``
+rounded to 3 decimals (about 100 m) — the same key premise history uses. A call is a *repeat* when the same place had another call (of any type) in
 the 30 days before it; the gap is measured on the engine with a window (``lag``) over
 each place's calls in time order.
 """

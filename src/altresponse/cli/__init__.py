@@ -33,6 +33,9 @@ for _module in (ingest, synth, types, classify, report, plan, demo, check):
 from . import compare  # noqa: E402
 
 compare.register(app)
+from . import adapter as _adapter_cli  # noqa: E402
+
+_adapter_cli.register(app)
 
 
 def main() -> None:

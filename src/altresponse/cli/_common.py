@@ -17,6 +17,10 @@ from ..errors import AltresponseError
 
 err_console = Console(stderr=True)
 
+# Every verb that classifies takes --typemap (one help text, so the docs stay the same).
+TYPEMAP_HELP = ("Type map (YAML path or shipped name) for every source; default the one the source's adapter "
+                "names (typemap: FILE), else the shipped one. Labels made with another are recomputed.")
+
 
 def handle_errors(func: Callable) -> Callable:
     """Turn errors into one line on stderr and an exit code — never a traceback.

@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from ._common import as_of_date as _as_of
-from ._common import err_console, handle_errors, print_json
+from ._common import TYPEMAP_HELP, err_console, handle_errors, print_json
 
 
 def _known_beats(beats: Optional[Path]):
@@ -35,6 +35,7 @@ def register(app) -> None:
             None, "--as-of", help="Judge every call by the program periods in effect on this date (what-if, YYYY-MM-DD); default: each call's own date."
         ),
         beats: Optional[Path] = typer.Option(None, "--beats", help="Beats GeoJSON (LAWBEAT): reject service areas naming unknown beats."),
+        typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
     ) -> None:
         """Label every call with eligibility per response, the recommended response and a risk level, each with its rule id."""
@@ -43,7 +44,7 @@ def register(app) -> None:
 
         prog = load_program(program, known_beats=_known_beats(beats))
         with err_console.status(f"classifying the calls in {store} under {prog.id}…"):
-            doc = classify_store(store, prog, as_of=_as_of(as_of))
+            doc = classify_store(store, prog, as_of=_as_of(as_of), typemap=typemap)
         if as_json:
             print_json(doc)
             return
@@ -56,12 +57,13 @@ def register(app) -> None:
         store: Path = typer.Option(..., "--store", help="Store directory."),
         program: Path = typer.Option(..., "--program", help="Program YAML."),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge the call by the periods in effect on this date (YYYY-MM-DD)."),
+        typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
     ) -> None:
         """Show every rule that decided one call: type, risk, eligibility per response, routing."""
         from ..classify import explain
 
-        doc = explain(call_id, store, program, as_of=_as_of(as_of))
+        doc = explain(call_id, store, program, as_of=_as_of(as_of), typemap=typemap)
         if as_json:
             print_json(doc)
             return
@@ -103,3 +105,5 @@ def _print_summary(doc: dict) -> None:
     err_console.print(table)
     risk = ", ".join(f"{k} {v:,}" for k, v in doc["by_risk_level"].items())
     err_console.print(f"eligible for any response: {doc['eligible_any']:,}; risk: {risk}", highlight=False)
+    for note in doc.get("notes", []):
+        err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)

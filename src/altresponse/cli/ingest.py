@@ -41,6 +41,7 @@ def register(app) -> None:
             report = _with_progress(ingest, files, adapter, store, beats, strict, total)
         else:
             report = ingest(files, adapter, store, beats=beats, strict=strict)
+        _remember_adapter(store, adapter)
         if as_json:
             print_json(report.to_dict())
         else:
@@ -134,3 +135,14 @@ def _print_quality(doc: dict) -> None:
     err_console.print("top types: " + ", ".join(f"{r['type_desc']} {r['calls']:,}" for r in doc["types_by_volume"][:10]), highlight=False)
     if doc["quarantine"]:
         err_console.print("quarantine: " + ", ".join(f"{k} {v:,}" for k, v in doc["quarantine"].items()), highlight=False)
+
+
+def _remember_adapter(store: Path, adapter: str) -> None:
+    """Record an adapter file (not a shipped name): classify finds the type map it names."""
+    from pathlib import Path as _Path
+
+    from ..adapter import load_adapter, shipped_adapters
+    from ..store import remember_adapter
+
+    if adapter not in shipped_adapters() and _Path(adapter).is_file():
+        remember_adapter(store, load_adapter(adapter).name, adapter)

@@ -8,23 +8,21 @@ from typing import Optional
 import typer
 
 from ._common import as_of_date as _as_of
-from ._common import err_console, handle_errors, print_json
+from ._common import TYPEMAP_HELP, err_console, handle_errors, print_json
 
 
-def _classified(store: Path, program):
+def _classified(store: Path, program, as_of=None, typemap=None):
+    """The program's labels: the stored ones if made with this program, as-of and type map, else
+    classified again (and said so)."""
     from ..errors import InputError
-    from ..store import parts, read_table
+    from ..labels import stored_or_fresh
 
-    found = parts(store, "classified")
-    wanted = [p for p in found if p.stem == getattr(program, "id", None)]
-    if wanted:
-        from ..engine import read_parquet
-
-        return read_parquet(wanted)
-    if len(found) == 1:
-        return read_table(store, "classified")
-    msg = f"{store}: no classified/{getattr(program, 'id', '?')}.parquet (run `altresponse classify` with this program first)"
-    raise InputError(msg)
+    if not store.is_dir():
+        raise InputError(f"{store}: no such store directory")
+    table, note = stored_or_fresh(store, program, as_of=as_of, typemap=typemap)
+    if note:
+        err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)
+    return table
 
 
 def _load(program_file: Path):
@@ -66,6 +64,7 @@ def register(app) -> None:
         base: Optional[str] = typer.Option(None, "--base", help="Team base LAT,LON (default: centre of the current area)."),
         calls_per_team_hour: Optional[float] = typer.Option(None, "--calls-per-team-hour", help="Team capacity (default from the data)."),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, current area) in effect on this date, YYYY-MM-DD (default today)."),
+        typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
     ) -> None:
         """Choose service beats and daily hours that reach the most eligible calls within a budget."""
@@ -74,7 +73,7 @@ def register(app) -> None:
         prog = _load(program)
         with err_console.status("solving the coverage MIP for each budget…"):
             result = plan(
-                _classified(store, prog),
+                _classified(store, prog, _as_of(as_of), typemap),
                 prog,
                 team_hours_per_week=team_hours_per_week,
                 teams=teams,
@@ -115,6 +114,7 @@ def register(app) -> None:
         onscene_minutes: float = typer.Option(45.0, "--onscene-minutes", help="Mean time on scene where the data has none."),
         extra_teams: int = typer.Option(1, "--extra-teams", help="N of the '+N teams' what-if."),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, area, hours) in effect on this date, YYYY-MM-DD (default today)."),
+        typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print results as JSON on stdout."),
     ) -> None:
         """Simulate the program's teams working eligible calls, with what-ifs and a staffing curve."""
@@ -127,7 +127,7 @@ def register(app) -> None:
         prog = _load(program)
         with err_console.status(f"simulating {replications} replication(s) and the what-ifs…"):
             result = simulate(
-                _classified(store, prog),
+                _classified(store, prog, _as_of(as_of), typemap),
                 prog,
                 replications=replications,
                 seed=seed,

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._common import as_of_date, err_console, handle_errors, print_json
+from ._common import TYPEMAP_HELP, as_of_date, err_console, handle_errors, print_json
 
 
 def register(app) -> None:
@@ -25,6 +25,7 @@ def register(app) -> None:
         as_of: Optional[str] = typer.Option(
             None, "--as-of", help="Program period the planning section plans from, and the one used if the report must classify (YYYY-MM-DD); default today / each call's date."
         ),
+        typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout as well."),
     ) -> None:
         """Write the CONFIDENTIAL analyst report: volume, frequency, location, risk, response time,
@@ -42,7 +43,10 @@ def register(app) -> None:
             msg = f"{store}: store directory not found"
             raise InputError(msg)
         when = as_of_date(as_of)
-        classified, force, prog = report_mod.load_inputs(store, program, as_of=when)
+        notes: list[str] = []
+        classified, force, prog = report_mod.load_inputs(store, program, as_of=when, typemap=typemap, notes=notes)
+        for note in notes:
+            err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
         with err_console.status("computing the sections…"):
@@ -51,6 +55,7 @@ def register(app) -> None:
             report_mod.data_summary(classified),
             f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",
             f"Store: {store.resolve()}",
+            *notes,
             f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         ]
         title = f"{prog.name or prog.id}: call analysis for planning"

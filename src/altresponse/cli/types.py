@@ -2,6 +2,8 @@
 
 ``altresponse types --store DIR --source NAME`` maps a store's calls through the source's
 type map and lists what stays unmapped, largest first, with the share of calls mapped.
+``--suggest`` proposes a canonical type for each unmapped type (``typemap_suggest.py``) and
+``--out FILE`` writes them as a type map to edit.
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ def register(app) -> None:
         min_share: Optional[float] = typer.Option(
             None, "--min-share", min=0.0, max=1.0, help="Exit 1 if the mapped share is below this (e.g. 0.98)."
         ),
+        suggest: bool = typer.Option(
+            False, "--suggest", help="Propose a canonical type for each unmapped type (fuzzy match of its description), with a score."
+        ),
+        out: Optional[Path] = typer.Option(None, "--out", help="With --suggest: write the suggestions as a ready-to-edit type-map YAML here."),
+        min_score: float = typer.Option(
+            80.0, "--min-score", min=0.0, max=100.0, help="With --suggest: suggestions scoring under this are written commented out."
+        ),
+        leave_out: Optional[str] = typer.Option(
+            None, "--leave-out", help="With --suggest: match without this shipped type map (what a city with no map gets; the benchmark does this)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
     ) -> None:
         """Unmapped call types of a source (by call volume) and the share of calls its type map covers."""
@@ -48,14 +60,51 @@ def register(app) -> None:
             source = sources[0]
         elif source not in sources:
             raise UsageError(f"source {source!r} is not in {store}; it holds: {', '.join(sources) or 'nothing'}")
-        map_name = typemap or typemap_for_source(source)
-        doc = {"source": source, **type_coverage(table.filter(table.source == source), map_name)}
+        tm = _typemap(typemap or typemap_for_source(source), source, allow_none=suggest)
+        doc = {"source": source, **type_coverage(table.filter(table.source == source), tm)}
+        if suggest:
+            _suggest(doc, tm, source, out, min_score, leave_out)
+        elif out is not None:
+            raise UsageError("--out writes suggestions: add --suggest")
         if as_json:
             print_json(doc)
         else:
             _print_table(doc, top)
         if min_share is not None and (doc["mapped_share"] is None or doc["mapped_share"] < min_share):
             raise typer.Exit(1)
+
+
+def _typemap(name: str, source: str, *, allow_none: bool):
+    """The type map to check against; with --suggest a source with none starts from an empty map."""
+    from ..taxonomy import load_taxonomy
+    from ..typemap import TypeMap, available_typemaps, load_typemap
+
+    if allow_none and name not in available_typemaps() and not name.endswith((".yaml", ".yml")):
+        return TypeMap(source, "no type map yet", {}, [], load_taxonomy())
+    return load_typemap(name)
+
+
+def _suggest(doc: dict, tm, source: str, out: Optional[Path], min_score: float, leave_out: Optional[str]) -> None:
+    from ..errors import UsageError
+    from ..typemap import available_typemaps
+    from ..typemap_suggest import suggest, to_yaml
+
+    if leave_out is not None and leave_out not in available_typemaps():
+        raise UsageError(f"--leave-out {leave_out!r}: not a shipped type map ({', '.join(available_typemaps())})")
+    with err_console.status(f"suggesting types for {doc['unmapped_types']} unmapped types…"):
+        found = suggest(doc["unmapped"], hide=leave_out)
+    doc["suggestions"] = [s.__dict__ for s in found]
+    live = [s for s in found if s.score >= min_score]
+    doc["suggested_calls"] = sum(s.calls for s in live)
+    if out is not None:
+        keep = tm if tm.exact or tm.patterns else None
+        out.write_text(to_yaml(found, source=source, min_score=min_score, typemap=keep), encoding="utf-8")
+        doc["out"] = str(out)
+    err_console.print(
+        f"suggested {len(live)} of {len(found)} unmapped types (score >= {min_score:g}), covering {doc['suggested_calls']:,} calls"
+        + (f" → {out}" if out else "; add --out FILE to write them as a type map"),
+        highlight=False,
+    )
 
 
 def _print_table(doc: dict, top: int) -> None:
@@ -75,8 +124,13 @@ def _print_table(doc: dict, top: int) -> None:
     table.add_column("type_desc")
     table.add_column("calls", justify="right")
     table.add_column("share", justify="right")
-    for row in doc["unmapped"][:top]:
-        table.add_row(
-            row["type_code"] or "", row["type_desc"] or "", f"{row['calls']:,}", f"{row['calls'] / doc['calls']:.2%}"
-        )
+    suggestions = doc.get("suggestions")
+    if suggestions:
+        table.add_column("suggested")
+        table.add_column("score", justify="right")
+    for i, row in enumerate(doc["unmapped"][:top]):
+        cells = [row["type_code"] or "", row["type_desc"] or "", f"{row['calls']:,}", f"{row['calls'] / doc['calls']:.2%}"]
+        if suggestions:
+            cells += [suggestions[i]["canonical_type"], f"{suggestions[i]['score']:g}"]
+        table.add_row(*cells)
     err_console.print(table)

@@ -31,36 +31,29 @@ from ..errors import InputError
 __all__ = ["build_sections", "data_summary", "load_inputs", "sections_to_json", "write_report", "render"]
 
 
-def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, con=None):
+def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, typemap=None, notes: list | None = None, con=None):
     """The classified table, the force table (or None) and the program for a report.
+
+    Labels stored for the program are used only if they were made with this program (version
+    and content), ``as_of`` and type map; otherwise the store is classified again
+    (:func:`altresponse.labels.stored_or_fresh`). ``notes`` (a list) receives one line per
+    thing the reader must know: labels recomputed, calls in another time zone than the program.
 
     Raises
     ------
     InputError
-        When the store has no classified table for the program and it cannot be classified here.
+        When the store has neither labels for the program nor calls to classify.
     """
-    from ..engine import read_parquet
+    from ..clock import mismatch_text, zones
+    from ..labels import stored_or_fresh
     from ..program import load_program
 
     program = load_program(program_path)
     force = store_mod.read_table(store, "force", con=con) if store_mod.parts(store, "force") else None
-    path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
-    if path.exists():
-        classified = read_parquet(path, con=con)
-    else:
-        from ..classify import classify
-
-        if not store_mod.parts(store, "calls"):
-            msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
-            raise InputError(msg)
-        # classify once on the engine and keep the result: every section queries it many times
-        from ..engine import default_connection
-
-        con = con or default_connection()
-        expr = classify(store_mod.calls(store, con=con), program, force=force, as_of=as_of)
-        import uuid
-
-        classified = con.create_table(f"report_classified_{uuid.uuid4().hex}", expr, temp=True)
+    classified, note = stored_or_fresh(store, program, as_of=as_of, typemap=typemap, con=con)
+    zone = mismatch_text({"program": program.timezone, "data": zones(classified)})
+    if notes is not None:
+        notes += [n for n in (note, zone) if n]
     return classified, force, program
 
 

@@ -1,0 +1,103 @@
+"""What made a set of labels, and whether stored labels are still the ones asked for.
+
+``classify_store`` writes ``STORE/classified/<program_id>.json`` beside the labels: program id,
+version and a hash of its content, ``as_of``, and a hash of each source's type map. Readers
+(``report``, ``plan``, ``simulate``) call :func:`stored_or_fresh`: labels made with another
+as-of, program version or content, or type map are recomputed, and the reason is returned so
+the command can say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+RECORD_FORMAT = 1
+
+
+def _hash(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def typemap_hash(tm) -> str:
+    """Content hash of a type map (its entries and patterns, not its file name)."""
+    return _hash({"exact": tm.exact, "patterns": [(p.id, p.regex, p.type) for p in tm.patterns]})
+
+
+def record(program, *, as_of: dt.date | None, typemaps: dict) -> dict:
+    """The record of what makes a set of labels (``typemaps``: source -> TypeMap)."""
+    return {
+        "format": RECORD_FORMAT,
+        "program_id": program.id,
+        "program_version": program.version,
+        "program_hash": _hash(program.model_dump(mode="json")),
+        "as_of": as_of.isoformat() if as_of else None,
+        "typemaps": {s: {"name": tm.source, "hash": typemap_hash(tm)} for s, tm in sorted(typemaps.items())},
+    }
+
+
+def differences(stored: dict | None, wanted: dict) -> list[str]:
+    """Why stored labels are not the ones wanted (empty: they are).
+
+    Examples
+    --------
+    >>> w = {"format": 1, "program_id": "p", "program_version": "1", "program_hash": "a", "as_of": None, "typemaps": {}}
+    >>> differences(dict(w, as_of="2022-07-01"), w)
+    ['made as of 2022-07-01, asked as of each call’s own date']
+    """
+    if stored is None:
+        return ["no record of what made them (labels from an earlier version)"]
+    out = []
+    if stored.get("program_version") != wanted["program_version"]:
+        out.append(f"made with program version {stored.get('program_version')}, asked {wanted['program_version']}")
+    elif stored.get("program_hash") != wanted["program_hash"]:
+        out.append("the program file changed since (same version)")
+    if stored.get("as_of") != wanted["as_of"]:
+        asked = wanted["as_of"] or "each call’s own date"
+        out.append(f"made as of {stored.get('as_of') or 'each call’s own date'}, asked as of {asked}")
+    if stored.get("typemaps") != wanted["typemaps"]:
+        out.append("made with another type map")
+    return out
+
+
+def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None, typemap=None, con=None):
+    """The program's labels for a store: the stored ones if they match, else classified again.
+
+    Returns
+    -------
+    tuple
+        ``(table, note)``: ``note`` is None when the stored labels were used, else one line
+        saying why they were recomputed.
+    """
+    from . import store as store_mod
+    from .classify import classify_store, resolve_typemaps
+    from .engine import read_parquet
+    from .errors import InputError
+
+    path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
+    stored = store_mod.read_label_record(store, program.id)
+    if not store_mod.parts(store, "calls"):
+        # nothing to classify again from: labels with no record are used as they are (said so);
+        # labels recorded as made otherwise are refused.
+        if path.exists() and stored is None:
+            return read_parquet(path, con=con), f"{path}: labels used as found (no record of what made them, and no calls to recompute from)"
+        msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
+        if path.exists():
+            why = differences(stored, dict(record(program, as_of=as_of, typemaps={}), typemaps=stored.get("typemaps")))
+            if not why:
+                return read_parquet(path, con=con), None
+            msg = f"{path}: labels were made otherwise ({'; '.join(why)}) and the store has no calls to classify again"
+        raise InputError(msg)
+    wanted = record(program, as_of=as_of, typemaps=resolve_typemaps(store_mod.calls(store, con=con), typemap, store=store))
+    note = None
+    if path.exists():
+        why = differences(stored, wanted)
+        if not why:
+            return read_parquet(path, con=con), None
+        note = f"labels in {path} were recomputed: {'; '.join(why)}"
+    else:
+        note = f"no labels for {program.id} in {store}: classified now"
+    classify_store(store, program, as_of=as_of, typemap=typemap, con=con)
+    return read_parquet(path, con=con), note
