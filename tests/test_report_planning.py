@@ -18,8 +18,9 @@ from analyze_fixtures import make_classified  # noqa: E402
 from paths import REPO  # noqa: E402
 
 from altresponse.analyze import planning as planning_mod  # noqa: E402
-from altresponse.plan import plan, report_section  # noqa: E402
+from altresponse.plan import plan  # noqa: E402
 from altresponse.program import load_program  # noqa: E402
+from altresponse.report.planning import planning as report_section  # noqa: E402
 from altresponse.simulate import simulate  # noqa: E402
 
 AS_OF = dt.date(2024, 1, 1)  # durham-heart: citywide period, 08:00-20:00 daily, 5 teams
@@ -101,7 +102,7 @@ def test_unavailable_without_eligible_calls(frame, program):
 
 
 def test_unavailable_without_program(frame):
-    assert report_section(frame, None)["available"] is False
+    assert report_section(frame, None, as_of=AS_OF)["available"] is False
 
 
 def test_report_adds_the_section_and_its_charts(program):
@@ -113,7 +114,7 @@ def test_report_adds_the_section_and_its_charts(program):
              recommended_response="crt", risk_level="low")
         for i in range(120)
     ]
-    sections = build_sections(make_classified(rows), program=program)
+    sections = build_sections(make_classified(rows), program=program, as_of=AS_OF)
     assert sections["planning"]["available"] is True
     assert sections["planning"]["numbers"]["eligible_calls"] == 60
     html = render({"planning": sections["planning"]}, title="t", meta=[])

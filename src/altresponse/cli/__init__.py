@@ -30,6 +30,10 @@ from . import classify, demo, ingest, plan, report, synth, types  # noqa: E402
 for _module in (ingest, synth, types, classify, report, plan, demo):
     _module.register(app)
 
+from . import simulate as _simulate  # noqa: E402
+
+_simulate.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""

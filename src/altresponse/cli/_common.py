@@ -86,3 +86,28 @@ def _json_default(value: Any):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def program_and_date(program_file, as_of: str | None):
+    """The loaded program and the date its period is read on: ``--as-of`` or, only here at the CLI, today."""
+    import datetime as dt
+
+    from ..program import load_program
+
+    return load_program(program_file), as_of_date(as_of) or dt.date.today()
+
+
+def classified_for(store, program):
+    """``STORE/classified/<program id>.parquet`` (or the store's only classified table)."""
+    from ..engine import read_parquet
+    from ..errors import InputError
+    from ..store import parts, read_table
+
+    found = parts(store, "classified")
+    wanted = [p for p in found if p.stem == getattr(program, "id", None)]
+    if wanted:
+        return read_parquet(wanted)
+    if len(found) == 1:
+        return read_table(store, "classified")
+    msg = f"{store}: no classified/{getattr(program, 'id', '?')}.parquet (run `altresponse classify` with this program first)"
+    raise InputError(msg)
