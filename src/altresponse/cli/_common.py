@@ -97,8 +97,8 @@ def program_and_date(program_file, as_of: str | None):
     return load_program(program_file), as_of_date(as_of) or dt.date.today()
 
 
-def classified_for(store, program):
-    """``STORE/classified/<program id>.parquet`` (or the store's only classified table)."""
+def classified_for(store, program, *, con=None):
+    """``STORE/classified/<program id>.parquet`` (or the store's only classified table), on ``con``."""
     from ..engine import read_parquet
     from ..errors import InputError
     from ..store import parts, read_table
@@ -106,8 +106,8 @@ def classified_for(store, program):
     found = parts(store, "classified")
     wanted = [p for p in found if p.stem == getattr(program, "id", None)]
     if wanted:
-        return read_parquet(wanted)
+        return read_parquet(wanted, con=con)
     if len(found) == 1:
-        return read_table(store, "classified")
+        return read_table(store, "classified", con=con)
     msg = f"{store}: no classified/{getattr(program, 'id', '?')}.parquet (run `altresponse classify` with this program first)"
     raise InputError(msg)

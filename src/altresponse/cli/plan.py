@@ -48,10 +48,12 @@ def register(app) -> None:
         """Choose service beats and daily hours that reach the most eligible calls within a budget."""
         from ..plan import plan, write_plan
 
+        from ..engine import Engine
+
         prog, when = program_and_date(program, as_of)
         with err_console.status("solving the coverage MIP for each budget…"):
             result = plan(
-                classified_for(store, prog),
+                classified_for(store, prog, con=Engine().connect()),  # this command's own connection
                 prog,
                 team_hours_per_week=team_hours_per_week,
                 teams=teams,

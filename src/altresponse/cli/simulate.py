@@ -35,10 +35,12 @@ def register(app) -> None:
         if replications < 1:
             msg = f"--replications must be at least 1, got {replications}"
             raise UsageError(msg)
+        from ..engine import Engine
+
         prog, when = program_and_date(program, as_of)
         with err_console.status(f"simulating {replications} replication(s) and the what-ifs…"):
             result = simulate(
-                classified_for(store, prog),
+                classified_for(store, prog, con=Engine().connect()),  # this command's own connection
                 prog,
                 replications=replications,
                 seed=seed,
