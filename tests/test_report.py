@@ -69,7 +69,10 @@ def test_json_has_one_key_per_section_and_marks_unavailable(report_dir):
     assert doc["volume"]["numbers"]["calls"] == 40
     assert doc["volume"]["numbers"]["eligible_calls"] == 14
     assert len(doc["location"]["tables"]["by_beat"]) == 5
-    assert doc["response_time"]["numbers"]["response_median_seconds"] is not None
+    # computed here from the fixture with pandas: received -> on scene, every call has both
+    frame = fixture_table().to_pandas()
+    expected = (frame.onscene_at - frame.received_at).dt.total_seconds().median()
+    assert doc["response_time"]["numbers"]["response_median_seconds"] == pytest.approx(expected)
 
 
 def test_a_csv_per_table(report_dir):

@@ -74,6 +74,42 @@ def test_plan_numbers_are_plans(sec, frame, program):
     assert hours["team_hours"].sum() == expected.settings["team_hours_used_per_week"]
 
 
+def _best_cover_by_hand(frame, team_hours: float, teams: int) -> int:
+    """The optimum computed here with pandas, not with plan(): with every beat chosen (a beat never
+    lowers coverage) and capacity not binding, the most calls in one daily window of h hours
+    (wrapping midnight) on the best d weekdays, over every h with teams x h x d <= team_hours."""
+    t = pd.to_datetime(frame.received_local)
+    cells = pd.crosstab(t.dt.day_of_week, t.dt.hour).reindex(index=range(7), columns=range(24), fill_value=0).to_numpy()
+    best = 0
+    for h in range(1, 25):
+        d = min(7, int(team_hours // (teams * h)))
+        for start in range(24):
+            hours = [(start + k) % 24 for k in range(h)]
+            per_day = np.sort(cells[:, hours].sum(axis=1))[::-1]
+            best = max(best, int(per_day[:d].sum()))
+    return best
+
+
+def test_plan_coverage_matches_a_hand_computed_optimum(sec, frame):
+    # Capacity (5 teams x 60/55 calls an hour x 0.8, on each of 4 weeks' weekdays) is far above
+    # any weekday-hour's calls here, so the MIP's optimum is the brute-force one.
+    t = pd.to_datetime(frame.received_local)
+    busiest = pd.crosstab(t.dt.day_of_week, t.dt.hour).to_numpy().max()
+    assert busiest < 4 * 5 * 60 / 55 * 0.8
+    assert sec["numbers"]["plan_covered_calls"] == _best_cover_by_hand(frame, BUDGET, 5)
+    assert sec["numbers"]["plan_covered_share"] == pytest.approx(_best_cover_by_hand(frame, BUDGET, 5) / len(frame))
+
+
+def test_outside_program_share_matches_the_calls_outside_its_hours(sec, frame):
+    # durham-heart on AS_OF: citywide, 08:00-20:00 daily. Resampled calls keep their hour, so the
+    # share simulated outside the program is, on average, the share of calls outside 08-20 (pandas).
+    hour = pd.to_datetime(frame.received_local).dt.hour
+    outside = float(((hour < 8) | (hour >= 20)).mean())
+    row = sec["tables"]["what_ifs"].set_index("scenario").loc["current"]
+    simulated = row["outside_program"] / (row["outside_program"] + row["fallback_to_police"] + row["answered_calls"])
+    assert simulated == pytest.approx(outside, abs=0.03)
+
+
 def test_simulation_numbers_are_simulates(sec, frame, program):
     expected = simulate(frame, program, as_of=AS_OF, replications=5, seed=0)
     n = sec["numbers"]
