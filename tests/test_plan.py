@@ -198,3 +198,15 @@ def test_contiguity_from_polygons(tmp_path):
 def test_solver_refuses_zero_teams_before_solving():
     with pytest.raises(UsageError, match="teams must be at least 1, got 0"):
         solve_coverage(np.ones((2, 1, 3)), teams=0, team_hours_per_week=3)
+
+
+def test_program_path_and_iso_date_accepted_like_classify(week_of_calls):
+    from paths import REPO
+
+    frame = week_of_calls.rename(columns={"eligible_team": "eligible_crt"})
+    result = plan(frame, str(REPO / "programs" / "durham-heart.yaml"), team_hours_per_week=28, as_of="2022-07-01",
+                  calls_per_team_hour=float("inf"), pareto_budgets=[])
+    assert result.teams == 2  # the crt pilot period's teams_per_shift
+    assert result.settings["program_period"] == "crt period pilot (2022-06-01..2023-10-22) on 2022-07-01"
+    with pytest.raises(UsageError, match="as_of"):
+        plan(frame, str(REPO / "programs" / "durham-heart.yaml"), team_hours_per_week=28, as_of="July 1st")

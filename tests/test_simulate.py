@@ -200,3 +200,14 @@ def test_hours_outside_the_day_are_an_error():
 def test_missing_eligible_column_is_an_error():
     with pytest.raises(UsageError, match="eligible_team"):
         simulate(_one_call().drop(columns=["eligible_team"]), _program(), as_of=AS_OF)
+
+
+def test_program_path_and_iso_date_accepted_like_classify():
+    # A program file path and a YYYY-MM-DD string, as classify() takes them; a bad date names the argument.
+    from paths import REPO
+
+    frame = classified_frame(pd.to_datetime(["2024-01-02 10:00", "2024-01-02 11:00", "2024-01-03 12:00"]), ["111", "112", "111"], rid="crt")
+    out = simulate(frame, REPO / "programs" / "durham-heart.yaml", as_of="2024-01-01", replications=1, what_ifs=False)
+    assert (out["as_of"], out["program_period"]) == ("2024-01-01", "crt period citywide (2023-10-23..) on 2024-01-01")
+    with pytest.raises(UsageError, match="as_of '2024-13-01' is not a date"):
+        simulate(frame, REPO / "programs" / "durham-heart.yaml", as_of="2024-13-01")
