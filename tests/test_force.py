@@ -168,6 +168,26 @@ def test_dallas_and_austin_rows_per_file_from_the_raw_files(real_dir):
         assert rows == expected, pattern
 
 
+def _from_call_by_file(real_dir, pattern: str, columns: list[str], value: str) -> dict[int, int]:
+    """Rows per file whose service-type column (the adapter's first name found) equals ``value``."""
+    import pandas as pd
+
+    out = {}
+    for f in sorted(real_dir.glob(pattern)):
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        df.columns = [c.strip() for c in df.columns]
+        col = next(c for c in columns if c in df.columns)
+        out[_year(str(f))] = int((df[col].str.strip() == value).sum())
+    return out
+
+
+def test_dallas_and_austin_from_call_from_the_raw_files(real_dir):
+    dallas = _from_call_by_file(real_dir, "dallas/dpd_response_to_resistance_*.csv.gz", ["SERVICE_TY", "SERVICE_TYPE"], "Service Call")
+    assert dallas == {2013: 1118, 2014: 954, 2015: 689, 2016: 673, 2017: 705, 2018: 660, 2019: 731}
+    austin = _from_call_by_file(real_dir, "austin/apd_response_to_resistance_*.csv.gz", ["Nature of Contact"], "DISPATCHED CALL")
+    assert austin == {2009: 893, 2010: 1077, 2011: 1679, 2012: 2033, 2013: 2165, 2014: 1822, 2015: 2015, 2016: 2048, 2017: 2146}
+
+
 # --------------------------------------------------------------------------- Cincinnati
 
 
