@@ -165,6 +165,7 @@ def test_summary_always_names_the_program_period_and_date(store, tmp_path, verb,
     period = "pilot (2022-06-01..2023-10-22)" if as_of else "citywide (2023-10-23..)"
     assert f"program crt period {period} on {when}" in res.output
     res = CliRunner().invoke(app, [*args, "--json"])
+    assert f"program crt period {period} on {when}" in res.stderr
     doc = json.loads(res.stdout)
     settings = doc["settings"] if verb == "plan" else doc
     assert (settings["as_of"], settings["program_period"]) == (when, f"crt period {period} on {when}")

@@ -67,10 +67,10 @@ def register(app) -> None:
         write_plan(result, prog, out)
         doc = result.to_dict()
         doc["out"] = str(out)
+        err_console.print(f"program {result.settings['program_period']}", highlight=False)  # always, --json too (stderr)
         if as_json:
             print_json(doc)
             return
-        err_console.print(f"program {result.settings['program_period']}", highlight=False)
         err_console.print(
             f"plan for {result.response_id}: {result.teams} team(s), beats {', '.join(result.beats) or '-'}; "
             f"covers {result.covered_calls:.0f} of {result.eligible_calls} eligible calls ({result.covered_share:.1%})"

@@ -51,10 +51,10 @@ def register(app) -> None:
                 extra_teams=extra_teams,
                 as_of=when,
             )
+        err_console.print(f"program {result['program_period']}", highlight=False)  # always, --json too (stderr)
         if as_json:
             print_json(result)
             return
-        err_console.print(f"program {result['program_period']}", highlight=False)
         for name in ("answered_share", "wait_minutes_p50", "wait_minutes_p90", "utilization", "fallback_to_police", "police_unit_hours_freed_per_year"):
             s = result[name]
             ci = "" if s["ci_low"] is None else f"  (95% CI {s['ci_low']:.3g} .. {s['ci_high']:.3g})"
