@@ -46,7 +46,52 @@ def pilot(durham_store, program) -> pd.DataFrame:
     return classify(store.calls(durham_store), program, as_of=PILOT_START).to_pandas()
 
 
-def test_eligible_by_response_type_and_pilot_hours(pilot):
+# --- the expected figures, derived here from the raw CSV with pandas ----------------------------
+# The six natures map one to one (typemaps/durham.yaml); the program (programs/durham-heart.yaml,
+# pilot period): crt takes all six in 12 beats on weekdays 09:00-17:00; ccd takes EDP and
+# SUICTHRT citywide 09:00-17:00 every day; crt falls back to ccd, ccd to police.
+NATURE_TYPES = {"CRISIS": "EDP", "SUICIDE THREAT": "SUICTHRT", "TRESPASS OR UNWANTED": "TRESPASS",
+                "WELFARE CHECK": "WELFARE", "INTOXICATED PERSON": "INTOX", "PANHANDLING OR NUISANCE": "PHANDLE"}
+
+
+@pytest.fixture(scope="module")
+def raw(real_dir) -> pd.DataFrame:
+    df = pd.read_csv(real_dir / "durham" / "durham_dpd_cfs_2021_heart_beats_community_safety_types.csv", dtype=str)
+    local = pd.to_datetime(df["Call Date"] + " " + df["Call Time"], format="%m/%d/%Y %I:%M:%S%p")
+    day_hours = local.dt.hour.between(9, 16)
+    out = pd.DataFrame({"type": df.Nature.map(NATURE_TYPES), "beat": df.Beat, "in_area": df.Beat.isin(PILOT_BEATS),
+                        "crt_hours": day_hours & (local.dt.day_of_week < 5), "ccd_hours": day_hours})
+    out["ccd_type"] = out.type.isin(["EDP", "SUICTHRT"])
+    return out
+
+
+def _counts(frame, hours) -> dict:
+    return {(t, bool(h)): int(n) for (t, h), n in frame.groupby(["type", hours]).size().items()}
+
+
+def _recommended(raw) -> dict:
+    crt = raw.in_area & raw.crt_hours
+    ccd = ~crt & raw.ccd_type
+    rec = pd.Series("", index=raw.index)
+    rec[crt] = "crt|crt.pilot"
+    rec[ccd & raw.ccd_hours] = "ccd|ccd.pilot"
+    rec[ccd & ~raw.ccd_hours] = "police|ccd.out_of_hours"
+    rest = ~crt & ~raw.ccd_type
+    rec[rest & ~raw.in_area] = "police|crt.out_of_area"
+    rec[rest & raw.in_area] = "police|crt.out_of_hours"
+    return {tuple(k.split("|")): int(v) for k, v in rec.value_counts().items()}
+
+
+def test_the_raw_derivation_matches_the_pinned_figures(raw):
+    # The figures pinned below are these, computed from the raw file (not from classify).
+    assert raw.type.notna().all() and len(raw) == 4033
+    crt = _counts(raw, "crt_hours")
+    assert crt[("TRESPASS", True)] == 665 and crt[("EDP", False)] == 369
+    assert _counts(raw[raw.ccd_type], "ccd_hours") == {("EDP", True): 215, ("EDP", False): 330, ("SUICTHRT", True): 67, ("SUICTHRT", False): 132}
+    assert _recommended(raw)[("police", "crt.out_of_area")] == 377
+
+
+def test_eligible_by_response_type_and_pilot_hours(pilot, raw):
     """Eligible calls per response and canonical type, inside / outside that response's pilot hours."""
     got = {}
     for r in ("ccd", "crt", "co_response", "care_nav"):
@@ -60,15 +105,17 @@ def test_eligible_by_response_type_and_pilot_hours(pilot):
         ("TRESPASS", True): 665, ("TRESPASS", False): 1545,
         ("WELFARE", True): 147, ("WELFARE", False): 373,
     }
-    assert got["crt"] == crt and got["care_nav"] == crt
+    assert got["crt"] == crt == _counts(raw, "crt_hours") and got["care_nav"] == crt
     assert got["co_response"] == {k: v for k, v in crt.items() if k[0] in ("EDP", "SUICTHRT")}
     # Crisis Call Diversion: assumed 09:00-17:00 every day
     assert got["ccd"] == {("EDP", True): 215, ("EDP", False): 330, ("SUICTHRT", True): 67, ("SUICTHRT", False): 132}
+    assert got["ccd"] == _counts(raw[raw.ccd_type], "ccd_hours")
     assert sum(crt.values()) == len(pilot) == 4033  # no call in the subset names a weapon or violence
 
 
-def test_recommended_response_under_pilot(pilot):
+def test_recommended_response_under_pilot(pilot, raw):
     got = pilot.groupby(["recommended_response", "recommended_rule"]).size().to_dict()
+    assert got == _recommended(raw)
     assert got == {
         ("crt", "crt.pilot"): 1084,
         ("ccd", "ccd.pilot"): 83,
@@ -81,7 +128,7 @@ def test_recommended_response_under_pilot(pilot):
     assert pilot.program_id.unique().tolist() == ["durham-heart"]
 
 
-def test_share_of_2021_pilot_beat_calls_eligible(pilot, real_dir):
+def test_share_of_2021_pilot_beat_calls_eligible(pilot, real_dir, raw):
     per_beat = pd.read_csv(real_dir / "durham" / "durham_dpd_cfs_2021_calls_per_beat.csv", dtype={"beat": str})
     covered = sorted(set(PILOT_BEATS) & set(pilot.beat))
     assert covered == ["111", "112", "113", "122", "214", "223", "411", "511", "512", "513"]  # 114, 413 missing
@@ -89,12 +136,14 @@ def test_share_of_2021_pilot_beat_calls_eligible(pilot, real_dir):
     all_12 = int(per_beat[per_beat.beat.isin(PILOT_BEATS)].calls_2021.sum())
     all_10 = int(per_beat[per_beat.beat.isin(covered)].calls_2021.sum())
     assert (eligible, all_12, all_10) == (3527, 40939, 34219)
+    assert eligible == int(raw.in_area.sum())  # every call in the file is of an eligible nature
     # A lower bound for the 12 beats (no eligible calls counted in 114 and 413; six natures only)
     assert round(eligible / all_12, 4) == 0.0862
     assert round(eligible / all_10, 4) == 0.1031
     # Taken by the field team in area and in pilot hours
     in_service = int((pilot.beat.isin(PILOT_BEATS) & pilot.eligible_crt & pilot.in_area_crt & pilot.in_hours_crt).sum())
     assert (in_service, round(in_service / all_12, 4)) == (1084, 0.0265)
+    assert in_service == int((raw.in_area & raw.crt_hours).sum())
 
 
 def test_dates_before_the_pilot_are_not_in_operation(durham_store, program):

@@ -147,3 +147,25 @@ def test_more_bad_parameters_exit_2(store, args, needle):
     res = CliRunner().invoke(app, [*args, "--store", str(path), "--program", str(program)])
     assert res.exit_code == 2, res.output
     assert needle in res.output
+
+
+@pytest.mark.parametrize("as_of", [None, "2022-07-01"])
+@pytest.mark.parametrize("verb", ["plan", "simulate"])
+def test_summary_always_names_the_program_period_and_date(store, tmp_path, verb, as_of):
+    # The date is explicit in the library; the CLI defaults it to today and always says which.
+    import datetime as dt
+
+    path, program = store
+    args = [verb, "--store", str(path), "--program", str(program)]
+    args += ["--team-hours-per-week", "140", "--out", str(tmp_path / "p.yaml")] if verb == "plan" else ["--replications", "2"]
+    args += [] if as_of is None else ["--as-of", as_of]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    when = as_of or dt.date.today().isoformat()
+    period = "pilot (2022-06-01..2023-10-22)" if as_of else "citywide (2023-10-23..)"
+    assert f"program crt period {period} on {when}" in res.output
+    res = CliRunner().invoke(app, [*args, "--json"])
+    assert f"program crt period {period} on {when}" in res.stderr
+    doc = json.loads(res.stdout)
+    settings = doc["settings"] if verb == "plan" else doc
+    assert (settings["as_of"], settings["program_period"]) == (when, f"crt period {period} on {when}")

@@ -6,7 +6,10 @@ import json
 
 from typer.testing import CliRunner
 
+import pandas as pd
+
 from altresponse.cli import app
+from altresponse.cli.demo import CALLS
 from altresponse.program import load_program
 
 runner = CliRunner()
@@ -27,14 +30,22 @@ def test_demo_runs_every_step_on_the_bundled_sample(tmp_path):
     # The sample holds ten of the twelve pilot beats plus two others; the report says so.
     gap = report["planning"]["findings"][0]
     assert "(114, 413) have no calls" in gap and "outside the area (213, 222)" in gap
-    # The written plan is a program every other verb accepts.
+    # The written plan is a program every other verb accepts, named apart from the input program,
+    # and its planned response works the beats the plan chose.
     plan = load_program(out / "plan.yaml")
-    assert plan.id
+    source = load_program("programs/durham-heart.yaml")
+    assert plan.id == f"{source.id}-plan"
+    planned = plan.response(plan.planned_response).periods
+    sample_beats = set(pd.read_csv(CALLS, dtype=str)["Beat"].dropna())  # the raw sample, read here
+    assert len(planned) == 1 and planned[0].service_area
+    assert set(planned[0].service_area) <= sample_beats
 
 
 def test_demo_refuses_an_unwritable_output(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     result = runner.invoke(app, ["demo", "--out", str(blocker / "demo")])
-    assert result.exit_code in (2, 3)
+    # A path under a regular file cannot be created: an I/O failure (exit 3), named on one line.
+    assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output
+    assert str(blocker) in result.output

@@ -28,6 +28,22 @@ def test_properties_detected_and_points_assigned(durham_beats):
     assert list(district) == ["D1", None, None]
 
 
+def _raw_points_in_polygons(lon, lat, path, key):
+    """Polygon key of each point (None outside all), with shapely directly on the GeoJSON: the
+    expected figures below come from here, not from geo.assign."""
+    import json
+
+    import shapely
+
+    out = np.full(len(lon), None, dtype=object)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    for f in json.loads(path.read_text())["features"]:
+        poly = shapely.from_geojson(json.dumps(f["geometry"]))
+        inside = ok & shapely.contains_xy(poly, np.nan_to_num(lon), np.nan_to_num(lat)) & (out == None)  # noqa: E711
+        out[inside] = str(f["properties"][key])
+    return out
+
+
 def test_durham_cad_beat_vs_geo_beat(real_dir, tmp_path):
     report = ingest(real_dir / "durham/durham_dpd_cfs_2021_heart_beats_community_safety_types.csv", "durham", tmp_path, beats=real_dir / DISSOLVED)
     geo = report.files[0].geo
@@ -36,6 +52,15 @@ def test_durham_cad_beat_vs_geo_beat(real_dir, tmp_path):
     assert geo["cad_beat_compared"] == 4029
     assert geo["cad_beat_disagrees"] == 156  # 3.9%: 2021 CAD beats vs 2022-vintage polygons
     assert geo["district_filled_from_geo"] == 4029
+    import pandas as pd
+
+    raw = pd.read_csv(real_dir / "durham/durham_dpd_cfs_2021_heart_beats_community_safety_types.csv", dtype={"Beat": str})
+    lon, lat = raw.Longitude.to_numpy(float), raw.Latitude.to_numpy(float)
+    beat = _raw_points_in_polygons(lon, lat, real_dir / DISSOLVED, "LAWBEAT")
+    inside = beat != None  # noqa: E711
+    assert geo["points"] == int((np.isfinite(lon) & np.isfinite(lat)).sum())
+    assert geo["points_in_a_polygon"] == geo["cad_beat_compared"] == geo["district_filled_from_geo"] == int(inside.sum())
+    assert geo["cad_beat_disagrees"] == int((raw.Beat.to_numpy()[inside] != beat[inside]).sum())
 
 
 def test_portland_districts_fill_district(real_dir, tmp_path):
@@ -44,6 +69,21 @@ def test_portland_districts_fill_district(real_dir, tmp_path):
     assert geo["points"] == 37818
     assert geo["points_in_a_polygon"] == 37681
     assert geo["cad_beat_compared"] == 0
+    # from the raw file: the adapter reprojects x/y (EPSG:2913, feet; 0 = none) and keeps WGS84
+    # points in its bbox; the one quarantined row has no case type
+    import pandas as pd
+    from pyproj import Transformer
+
+    raw = pd.read_csv(real_dir / "portland/ppb_cfs_nij_2016_08_09.csv.gz", dtype={"final_case_type": str})
+    raw = raw[raw.final_case_type.notna() & raw.occ_date.notna()]
+    x, y = raw.x_coordinate.to_numpy(float), raw.y_coordinate.to_numpy(float)
+    x[(x == 0) | (y == 0)] = np.nan
+    lon, lat = Transformer.from_crs(2913, 4326, always_xy=True).transform(x, y)
+    box = (lon >= -123.2) & (lon <= -122.2) & (lat >= 45.2) & (lat <= 45.8)
+    lon, lat = np.where(box, lon, np.nan), np.where(box, lat, np.nan)
+    assert geo["points"] == int(np.isfinite(lon).sum())
+    district = _raw_points_in_polygons(lon, lat, real_dir / "portland/portland_police_districts.geojson", "DISTRICT")
+    assert geo["points_in_a_polygon"] == int((district != None).sum())  # noqa: E711
 
 
 def test_adjacency_is_symmetric_and_local(real_dir, durham_beats):

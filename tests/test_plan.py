@@ -13,6 +13,8 @@ import yaml
 from altresponse.errors import UsageError
 from altresponse.plan import plan, solve_coverage
 
+AS_OF = "2024-01-01"  # FakeProgram has one period for every date; the library needs the date explicitly
+
 from _planning_fixtures import FakePeriod, FakeProgram, all_week, classified_frame
 
 
@@ -123,7 +125,7 @@ def _prog(teams=1):
 
 
 def test_plan_budget_binds_and_pareto_is_monotone(week_of_calls):
-    result = plan(week_of_calls, _prog(), team_hours_per_week=28, calls_per_team_hour=float("inf"))
+    result = plan(week_of_calls, _prog(), team_hours_per_week=28, calls_per_team_hour=float("inf"), as_of=AS_OF)
     worked = sum(e - s for ws in result.hours.values() for s, e in ws) / 60
     assert worked <= 28
     assert result.settings["team_hours_used_per_week"] == 28  # the budget binds: more hours would add calls
@@ -137,20 +139,20 @@ def test_plan_budget_binds_and_pareto_is_monotone(week_of_calls):
 
 
 def test_plan_capacity_prefers_busy_beats(week_of_calls):
-    result = plan(week_of_calls, _prog(), team_hours_per_week=168, calls_per_team_hour=1.0, max_utilization=1.0)
+    result = plan(week_of_calls, _prog(), team_hours_per_week=168, calls_per_team_hour=1.0, max_utilization=1.0, as_of=AS_OF)
     assert "111" in result.beats
     assert result.covered_calls < result.eligible_calls
 
 
 def test_plan_max_distance_drops_far_beats(week_of_calls):
-    result = plan(week_of_calls, _prog(), team_hours_per_week=168, max_distance_km=3, base=(35.99, -78.9))
+    result = plan(week_of_calls, _prog(), team_hours_per_week=168, max_distance_km=3, base=(35.99, -78.9), as_of=AS_OF)
     assert result.beats == ["111"]
 
 
 def test_plan_writes_program_yaml(week_of_calls, tmp_path):
     from altresponse.plan import write_plan
 
-    result = plan(week_of_calls, _prog(), team_hours_per_week=28)
+    result = plan(week_of_calls, _prog(), team_hours_per_week=28, as_of=AS_OF)
     out = write_plan(result, _prog(), tmp_path / "plan.yaml")
     doc = yaml.safe_load(out.read_text())
     assert doc["id"] == "fake-plan"  # kept beside the program's own labels, not over them
@@ -169,12 +171,12 @@ def test_plan_writes_program_yaml(week_of_calls, tmp_path):
 )
 def test_bad_parameters(week_of_calls, kwargs, needle):
     with pytest.raises(UsageError, match=needle):
-        plan(week_of_calls, _prog(), **kwargs)
+        plan(week_of_calls, _prog(), **kwargs, as_of=AS_OF)
 
 
 def test_zero_teams_in_program_is_an_error(week_of_calls):
     with pytest.raises(UsageError, match="--teams"):
-        plan(week_of_calls, _prog(teams=0), team_hours_per_week=10)
+        plan(week_of_calls, _prog(teams=0), team_hours_per_week=10, as_of=AS_OF)
 
 
 def test_contiguity_from_polygons(tmp_path):
@@ -189,10 +191,22 @@ def test_contiguity_from_polygons(tmp_path):
     times = pd.date_range("2021-03-01 10:00", periods=20, freq="D")
     frame = classified_frame(list(times) * 3, ["A"] * 20 + ["B"] * 20 + ["C"] * 20)
     frame.loc[frame.beat == "B", "eligible_team"] = False
-    result = plan(frame, _prog(), team_hours_per_week=7, contiguous=True, beats_geojson=path, calls_per_team_hour=float("inf"))
+    result = plan(frame, _prog(), team_hours_per_week=7, contiguous=True, beats_geojson=path, calls_per_team_hour=float("inf"), as_of=AS_OF)
     assert result.beats == ["A", "B", "C"]  # B has no calls but joins A and C
 
 
 def test_solver_refuses_zero_teams_before_solving():
     with pytest.raises(UsageError, match="teams must be at least 1, got 0"):
         solve_coverage(np.ones((2, 1, 3)), teams=0, team_hours_per_week=3)
+
+
+def test_program_path_and_iso_date_accepted_like_classify(week_of_calls):
+    from paths import REPO
+
+    frame = week_of_calls.rename(columns={"eligible_team": "eligible_crt"})
+    result = plan(frame, str(REPO / "programs" / "durham-heart.yaml"), team_hours_per_week=28, as_of="2022-07-01",
+                  calls_per_team_hour=float("inf"), pareto_budgets=[])
+    assert result.teams == 2  # the crt pilot period's teams_per_shift
+    assert result.settings["program_period"] == "crt period pilot (2022-06-01..2023-10-22) on 2022-07-01"
+    with pytest.raises(UsageError, match="as_of"):
+        plan(frame, str(REPO / "programs" / "durham-heart.yaml"), team_hours_per_week=28, as_of="July 1st")

@@ -69,12 +69,15 @@ def test_json_has_one_key_per_section_and_marks_unavailable(report_dir):
     assert doc["volume"]["numbers"]["calls"] == 40
     assert doc["volume"]["numbers"]["eligible_calls"] == 14
     assert len(doc["location"]["tables"]["by_beat"]) == 5
-    assert doc["response_time"]["numbers"]["response_median_seconds"] is not None
+    # computed here from the fixture with pandas: received -> on scene, every call has both
+    frame = fixture_table().to_pandas()
+    expected = (frame.onscene_at - frame.received_at).dt.total_seconds().median()
+    assert doc["response_time"]["numbers"]["response_median_seconds"] == pytest.approx(expected)
 
 
 def test_a_csv_per_table(report_dir):
     out, doc = report_dir
-    assert doc["planning"]["available"] is True  # the plan.report_section hook
+    assert doc["planning"]["available"] is True  # report/planning.py composes plan and simulate
     expected = {f"{k}__{t}.csv" for k in (*SECTIONS, "planning") for t in doc[k].get("tables", {})}
     assert {p.name for p in out.glob("*.csv")} == expected
     for name in expected:
@@ -160,3 +163,14 @@ def test_report_renders_in_headless_chromium(report_dir):
         browser.close()
     assert errors == []
     assert outside == []
+
+
+def test_page_and_json_name_the_program_period_and_date(report_dir):
+    # No --as-of: the CLI (only the CLI) defaults the date to today, and the page always says so.
+    import datetime as dt
+
+    out, doc = report_dir
+    today = dt.date.today().isoformat()
+    assert f"Program period: crt period citywide (2023-10-23..) on {today}" in (out / "report.html").read_text()
+    assert doc["planning"]["numbers"]["as_of"] == today
+    assert doc["planning"]["numbers"]["program_period"] == f"crt period citywide (2023-10-23..) on {today}"

@@ -18,8 +18,9 @@ from analyze_fixtures import make_classified  # noqa: E402
 from paths import REPO  # noqa: E402
 
 from altresponse.analyze import planning as planning_mod  # noqa: E402
-from altresponse.plan import plan, report_section  # noqa: E402
+from altresponse.plan import plan  # noqa: E402
 from altresponse.program import load_program  # noqa: E402
+from altresponse.report.planning import planning as report_section  # noqa: E402
 from altresponse.simulate import simulate  # noqa: E402
 
 AS_OF = dt.date(2024, 1, 1)  # durham-heart: citywide period, 08:00-20:00 daily, 5 teams
@@ -73,6 +74,42 @@ def test_plan_numbers_are_plans(sec, frame, program):
     assert hours["team_hours"].sum() == expected.settings["team_hours_used_per_week"]
 
 
+def _best_cover_by_hand(frame, team_hours: float, teams: int) -> int:
+    """The optimum computed here with pandas, not with plan(): with every beat chosen (a beat never
+    lowers coverage) and capacity not binding, the most calls in one daily window of h hours
+    (wrapping midnight) on the best d weekdays, over every h with teams x h x d <= team_hours."""
+    t = pd.to_datetime(frame.received_local)
+    cells = pd.crosstab(t.dt.day_of_week, t.dt.hour).reindex(index=range(7), columns=range(24), fill_value=0).to_numpy()
+    best = 0
+    for h in range(1, 25):
+        d = min(7, int(team_hours // (teams * h)))
+        for start in range(24):
+            hours = [(start + k) % 24 for k in range(h)]
+            per_day = np.sort(cells[:, hours].sum(axis=1))[::-1]
+            best = max(best, int(per_day[:d].sum()))
+    return best
+
+
+def test_plan_coverage_matches_a_hand_computed_optimum(sec, frame):
+    # Capacity (5 teams x 60/55 calls an hour x 0.8, on each of 4 weeks' weekdays) is far above
+    # any weekday-hour's calls here, so the MIP's optimum is the brute-force one.
+    t = pd.to_datetime(frame.received_local)
+    busiest = pd.crosstab(t.dt.day_of_week, t.dt.hour).to_numpy().max()
+    assert busiest < 4 * 5 * 60 / 55 * 0.8
+    assert sec["numbers"]["plan_covered_calls"] == _best_cover_by_hand(frame, BUDGET, 5)
+    assert sec["numbers"]["plan_covered_share"] == pytest.approx(_best_cover_by_hand(frame, BUDGET, 5) / len(frame))
+
+
+def test_outside_program_share_matches_the_calls_outside_its_hours(sec, frame):
+    # durham-heart on AS_OF: citywide, 08:00-20:00 daily. Resampled calls keep their hour, so the
+    # share simulated outside the program is, on average, the share of calls outside 08-20 (pandas).
+    hour = pd.to_datetime(frame.received_local).dt.hour
+    outside = float(((hour < 8) | (hour >= 20)).mean())
+    row = sec["tables"]["what_ifs"].set_index("scenario").loc["current"]
+    simulated = row["outside_program"] / (row["outside_program"] + row["fallback_to_police"] + row["answered_calls"])
+    assert simulated == pytest.approx(outside, abs=0.03)
+
+
 def test_simulation_numbers_are_simulates(sec, frame, program):
     expected = simulate(frame, program, as_of=AS_OF, replications=5, seed=0)
     n = sec["numbers"]
@@ -101,7 +138,7 @@ def test_unavailable_without_eligible_calls(frame, program):
 
 
 def test_unavailable_without_program(frame):
-    assert report_section(frame, None)["available"] is False
+    assert report_section(frame, None, as_of=AS_OF)["available"] is False
 
 
 def test_report_adds_the_section_and_its_charts(program):
@@ -113,7 +150,7 @@ def test_report_adds_the_section_and_its_charts(program):
              recommended_response="crt", risk_level="low")
         for i in range(120)
     ]
-    sections = build_sections(make_classified(rows), program=program)
+    sections = build_sections(make_classified(rows), program=program, as_of=AS_OF)
     assert sections["planning"]["available"] is True
     assert sections["planning"]["numbers"]["eligible_calls"] == 60
     html = render({"planning": sections["planning"]}, title="t", meta=[])

@@ -12,6 +12,8 @@ import pytest
 from altresponse.errors import UsageError
 from altresponse.simulate import erlang_c, hours_mask, run_queue, simulate
 
+AS_OF = "2024-01-01"  # FakeProgram has one period for every date; the library needs the date explicitly
+
 from _planning_fixtures import FakePeriod, FakeProgram, all_week, classified_frame
 
 
@@ -89,7 +91,7 @@ FIXED = dict(mode="replay", travel="fixed", default_travel_minutes=0.0, min_samp
 
 def test_simulate_replay_three_calls_by_hand():
     frame = _tiny_frame(["2021-03-01 10:00", "2021-03-01 10:05", "2021-03-01 10:08"], ["111"] * 3)
-    out = simulate(ibis.memtable(frame), _program(), replications=1, **FIXED)
+    out = simulate(ibis.memtable(frame), _program(), replications=1, **FIXED, as_of=AS_OF)
     assert out["answered_share"]["mean"] == 1.0
     assert out["wait_minutes_mean"]["mean"] == pytest.approx(17 / 3)
     assert out["wait_minutes_p50"]["mean"] == pytest.approx(5.0)
@@ -101,7 +103,7 @@ def test_simulate_replay_three_calls_by_hand():
 
 def test_simulate_max_wait_falls_back_to_police():
     frame = _tiny_frame(["2021-03-01 10:00", "2021-03-01 10:05", "2021-03-01 10:08"], ["111"] * 3)
-    out = simulate(frame, _program(), replications=1, max_wait_minutes=10, **FIXED)
+    out = simulate(frame, _program(), replications=1, max_wait_minutes=10, **FIXED, as_of=AS_OF)
     assert out["answered_calls"]["mean"] == 2
     assert out["fallback_to_police"]["mean"] == 1
     assert out["answered_share"]["mean"] == pytest.approx(2 / 3)
@@ -117,7 +119,7 @@ def test_simulate_area_hours_and_shift_end():
         ["111", "999", "111", "111"],
     )
     prog = _program(area=["111"], hours=all_week(9 * 60, 17 * 60))
-    out = simulate(frame, prog, replications=1, **FIXED)
+    out = simulate(frame, prog, replications=1, **FIXED, as_of=AS_OF)
     assert out["outside_program"]["mean"] == 2
     assert out["answered_calls"]["mean"] == 1
     assert out["fallback_to_police"]["mean"] == 1
@@ -126,7 +128,7 @@ def test_simulate_area_hours_and_shift_end():
 def test_simulate_overnight_window():
     frame = _tiny_frame(["2021-03-01 23:30", "2021-03-02 02:00", "2021-03-02 12:00"], ["1"] * 3)
     prog = _program(hours=all_week(22 * 60, 6 * 60))  # 22:00 to 06:00 next day
-    out = simulate(frame, prog, replications=1, **FIXED)
+    out = simulate(frame, prog, replications=1, **FIXED, as_of=AS_OF)
     assert out["answered_calls"]["mean"] == 2
     assert out["outside_program"]["mean"] == 1
 
@@ -137,7 +139,7 @@ def test_simulate_resample_intervals_and_what_ifs():
     times = pd.Timestamp("2021-01-04") + pd.to_timedelta(np.sort(rng.uniform(0, 8 * 7 * 1440, n)), unit="min")
     frame = classified_frame(times, rng.choice(["111", "112", "213"], n))
     prog = _program(teams=1, area=["111", "112"], hours=all_week(9 * 60, 17 * 60))
-    out = simulate(frame, prog, replications=8, seed=3, max_teams=10)
+    out = simulate(frame, prog, replications=8, seed=3, max_teams=10, as_of=AS_OF)
     share = out["answered_share"]
     assert share["ci_low"] <= share["mean"] <= share["ci_high"]
     assert abs(out["eligible_calls"]["mean"] / n - 1) < 0.1
@@ -157,8 +159,8 @@ def test_simulate_same_seed_same_numbers():
     rng = np.random.default_rng(1)
     times = pd.Timestamp("2021-01-04") + pd.to_timedelta(np.sort(rng.uniform(0, 14 * 1440, 60)), unit="min")
     frame = classified_frame(times, ["1"] * 60)
-    a = simulate(frame, _program(), replications=3, seed=5, what_ifs=False)
-    b = simulate(frame, _program(), replications=3, seed=5, what_ifs=False)
+    a = simulate(frame, _program(), replications=3, seed=5, what_ifs=False, as_of=AS_OF)
+    b = simulate(frame, _program(), replications=3, seed=5, what_ifs=False, as_of=AS_OF)
     assert a == b
 
 
@@ -180,21 +182,32 @@ def _one_call():
 )
 def test_bad_parameters(kwargs, needle):
     with pytest.raises(UsageError, match=needle):
-        simulate(_one_call(), _program(), **kwargs)
+        simulate(_one_call(), _program(), **kwargs, as_of=AS_OF)
 
 
 def test_zero_teams_is_an_error():
     with pytest.raises(UsageError, match="teams_per_shift"):
-        simulate(_one_call(), _program(teams=0))
+        simulate(_one_call(), _program(teams=0), as_of=AS_OF)
 
 
 def test_hours_outside_the_day_are_an_error():
     with pytest.raises(UsageError, match="outside 0-24"):
         hours_mask({0: [(9 * 60, 25 * 60)]})
     with pytest.raises(UsageError, match="outside 0-24"):
-        simulate(_one_call(), _program(hours={0: [(-60, 600)]}))
+        simulate(_one_call(), _program(hours={0: [(-60, 600)]}), as_of=AS_OF)
 
 
 def test_missing_eligible_column_is_an_error():
     with pytest.raises(UsageError, match="eligible_team"):
-        simulate(_one_call().drop(columns=["eligible_team"]), _program())
+        simulate(_one_call().drop(columns=["eligible_team"]), _program(), as_of=AS_OF)
+
+
+def test_program_path_and_iso_date_accepted_like_classify():
+    # A program file path and a YYYY-MM-DD string, as classify() takes them; a bad date names the argument.
+    from paths import REPO
+
+    frame = classified_frame(pd.to_datetime(["2024-01-02 10:00", "2024-01-02 11:00", "2024-01-03 12:00"]), ["111", "112", "111"], rid="crt")
+    out = simulate(frame, REPO / "programs" / "durham-heart.yaml", as_of="2024-01-01", replications=1, what_ifs=False)
+    assert (out["as_of"], out["program_period"]) == ("2024-01-01", "crt period citywide (2023-10-23..) on 2024-01-01")
+    with pytest.raises(UsageError, match="as_of '2024-13-01' is not a date"):
+        simulate(frame, REPO / "programs" / "durham-heart.yaml", as_of="2024-13-01")

@@ -204,7 +204,7 @@ def _nones(*values):
 
 
 def test_synthetic_durham_natures_are_all_mapped():
-    synth = pytest.importorskip("altresponse.synth")
+    from altresponse import synth  # a broken import must fail here, not skip
     blocks = (synth.EXTRA_CARE_NATURES, synth.ALARM_NATURES, synth.OTHER_NATURES, synth.SELF_INITIATED_NATURES)
     natures = list(synth.REAL_NATURES) + [spec[0] for block in blocks for spec in block]
     tm = load_typemap("durham")
@@ -244,7 +244,8 @@ def _type_value(draw):
     return word
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 100 examples of up to 80 rows each (was 15), derandomized: the same ones every run.
+@settings(max_examples=100, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(["durham", "portland", "decc_virginia", "burlington"]),
     rows=st.lists(st.tuples(_type_value(), _type_value()), min_size=1, max_size=80),

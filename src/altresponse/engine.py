@@ -7,7 +7,9 @@ Ibis backend (Spark, Polars) can be passed wherever a ``con`` is accepted.
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
 
 import ibis
 
@@ -56,19 +58,40 @@ def _local_spark_session():
     )
 
 
-_default = None
+@dataclass(frozen=True)
+class Engine:
+    """Which backend to open and with what options: the small config object verbs can be given.
+
+    Examples
+    --------
+    >>> Engine().connect().name
+    'duckdb'
+    """
+
+    name: EngineName = "duckdb"
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def connect(self):
+        return connect(self.name, **dict(self.options))
 
 
 def default_connection():
-    """A process-wide in-memory DuckDB connection, opened on first use."""
-    global _default
-    if _default is None:
-        _default = connect("duckdb")
-    return _default
+    """The in-memory DuckDB connection used where a caller passes no ``con``.
+
+    Tables read without a ``con`` must share one backend to be joined, so this one is opened
+    once (not a settable global: pass ``con=Engine(...).connect()`` for another engine or an
+    isolated connection, as the ``plan`` and ``simulate`` commands do).
+    """
+    return _shared_duckdb()
+
+
+@cache
+def _shared_duckdb():
+    return connect("duckdb")
 
 
 def read_parquet(paths, *, con=None, table_name: str | None = None):
-    """Read one or more parquet files as an Ibis table on ``con`` (default DuckDB)."""
+    """Read one or more parquet files as an Ibis table on ``con`` (default :func:`default_connection`)."""
     con = con or default_connection()
     paths = [str(p) for p in paths] if isinstance(paths, (list, tuple)) else str(paths)
     if table_name is None:

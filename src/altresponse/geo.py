@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -179,7 +180,7 @@ def beat_adjacency(beats_geojson, *, min_shared_m: float = 10.0) -> dict[str, li
     beats_geojson
         Path to a beats GeoJSON, or a :class:`Beats`.
     min_shared_m
-        Minimum shared border length in metres (approximate) to count as neighbours;
+        Minimum shared border length in metres (geodesic) to count as neighbours;
         small digitising gaps (~2 m) between neighbours are tolerated.
 
     Returns
@@ -191,8 +192,7 @@ def beat_adjacency(beats_geojson, *, min_shared_m: float = 10.0) -> dict[str, li
     merged = b.merged()
     keys = list(merged)
     geoms = np.array([merged[k] for k in keys], dtype=object)
-    deg_per_m = 1 / 111_000
-    tol = 2.0 * deg_per_m
+    tol = 2.0 / 111_000  # 2 m in degrees of latitude: a buffer, so an approximation is enough
     grown = shapely.buffer(geoms, tol)
     tree = STRtree(geoms)
     left, right = tree.query(grown, predicate="intersects")
@@ -201,9 +201,7 @@ def beat_adjacency(beats_geojson, *, min_shared_m: float = 10.0) -> dict[str, li
         if i >= j:
             continue
         shared = shapely.intersection(grown[i], shapely.boundary(geoms[j]))
-        lat = shapely.get_y(shapely.centroid(geoms[i]))
-        scale = np.cos(np.radians(lat)) if np.isfinite(lat) else 1.0
-        if shapely.length(shared) * (scale + 1) / 2 >= min_shared_m * deg_per_m:
+        if _geod().geometry_length(shared) >= min_shared_m:  # geodesic metres on WGS84
             out[keys[i]].add(keys[j])
             out[keys[j]].add(keys[i])
     return {k: sorted(v, key=_sort_key) for k, v in out.items()}
@@ -222,3 +220,25 @@ def beat_centroids(beats_geojson) -> dict[str, tuple[float, float]]:
             c = shapely.point_on_surface(geom)
         out[key] = (float(shapely.get_x(c)), float(shapely.get_y(c)))
     return out
+
+
+@cache
+def _geod():
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    """Geodesic distance on WGS84 in km (scalars or arrays; NaN where a point is missing).
+
+    The one great-circle distance of the project (plan's distance limit, simulate's travel).
+
+    Examples
+    --------
+    >>> round(float(distance_km(36.0, -78.9, 36.0, -78.8)), 3)
+    9.016
+    """
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2)))
+    _, _, metres = _geod().inv(lon1, lat1, lon2, lat2)
+    return np.asarray(metres, dtype=float) / 1000.0

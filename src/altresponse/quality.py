@@ -12,6 +12,7 @@ import ibis
 
 from . import store as store_mod
 from .calls import CALL_COLUMNS, TIMESTAMP_COLUMNS
+from .values import text_or_none
 
 # Intervals a response-time analysis uses: (name, start, end).
 INTERVALS: tuple[tuple[str, str, str], ...] = (
@@ -67,8 +68,8 @@ def quality(store: str | Path, *, con=None, top_types: int = 20) -> dict:
         filled = int(row[f"{c}__n"])
         ts[c] = {
             "filled": filled,
-            "min": _iso(row[f"{c}__min"]) if filled else None,
-            "max": _iso(row[f"{c}__max"]) if filled else None,
+            "min": text_or_none(row[f"{c}__min"], iso=True) if filled else None,
+            "max": text_or_none(row[f"{c}__max"], iso=True) if filled else None,
         }
     out["timestamps"] = ts
     out["received_date"] = {"min": _day(row["d_min"]), "max": _day(row["d_max"])}
@@ -121,18 +122,6 @@ def _counts(t, column: str) -> dict[str, int]:
 
 
 def _day(value):
-    text = _iso(value)
+    text = text_or_none(value, iso=True)
     return text[:10] if text else None
 
-
-def _iso(value):
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -50,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .config import location, read_yaml, validation_problems
 from .errors import ConfigError
 from .taxonomy import UNKNOWN, Taxonomy, load_taxonomy
+from .values import text_or_none
 
 OUTPUT_COLUMNS = ("canonical_type", "category", "type_rule")
 
@@ -463,7 +464,7 @@ def type_coverage(calls: ibis.Table, typemap: TypeMap | str, *, limit: int | Non
     rows = groups.execute()
     unmapped_calls = int(rows["calls"].sum()) if len(rows) else 0
     unmapped = [
-        {"type_code": _py(r.type_code), "type_desc": _py(r.type_desc), "calls": int(r.calls)}
+        {"type_code": text_or_none(r.type_code), "type_desc": text_or_none(r.type_desc), "calls": int(r.calls)}
         for r in rows.itertuples()
     ]
     return {
@@ -475,16 +476,3 @@ def type_coverage(calls: ibis.Table, typemap: TypeMap | str, *, limit: int | Non
         "unmapped": unmapped if limit is None else unmapped[:limit],
         "categories": categories,
     }
-
-
-def _py(value):
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)

@@ -1,10 +1,9 @@
-"""The report's planning section: the plan for today's budget, its curve, the simulation, what-ifs.
+"""The report's planning section, written from a plan and simulations already run.
 
-``plan.report_section`` calls :func:`planning`, so the report adds it as ``planning`` (see
-docs/report.md, "Planning hook"). It runs the same functions the ``plan`` and ``simulate`` verbs
-run, kept small so the report stays fast: the budget → coverage curve at six budgets
-(``teams × 7 days × 4, 8, …, 24 h``), and few replications (5 by default; the CLI's
-``simulate`` defaults to 20). The section states both and every assumption it rests on.
+Analysis does not call the planning verbs: ``report/planning.py`` runs ``plan`` and ``simulate``
+(kept small so the report stays fast: the budget → coverage curve at six budgets,
+``teams × 7 days × 4, 8, …, 24 h``, and 5 replications; the CLI's ``simulate`` defaults to 20)
+and passes the results to :func:`planning_section`, which states both and every assumption.
 """
 
 from __future__ import annotations
@@ -16,8 +15,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from ..errors import AltresponseError
-from ._common import pct, section, unavailable
+from ._common import pct, section
 
 PARETO_HOURS_PER_DAY = (4, 8, 12, 16, 20, 24)
 REPORT_REPLICATIONS = 5
@@ -37,71 +35,30 @@ _SIM_METRICS = (
 _WHAT_IF_COLUMNS = ("answered_share", "answered_calls", "fallback_to_police", "outside_program", "wait_minutes_p50", "wait_minutes_p90", "response_minutes_p50", "response_minutes_p90", "utilization", "police_unit_hours_freed_per_year")
 
 
-def planning(
-    classified,
-    program,
-    *,
-    as_of: date | None = None,
-    team_hours_per_week: float | None = None,
-    replications: int = REPORT_REPLICATIONS,
-    seed: int = 0,
-    pareto_hours_per_day: tuple[int, ...] = PARETO_HOURS_PER_DAY,
-) -> dict[str, Any]:
-    """Plan, coverage curve, simulation and what-ifs for the program's planned response.
+def planning_section(classified, chosen, sim, sim_plan, current, *, open_hours: float, budget: float,
+                     replications: int, seed: int, when: date) -> dict[str, Any]:
+    """The section from results already computed (the report composes plan and simulate).
 
     Parameters
     ----------
     classified
-        The classified table (Ibis or pandas).
-    program
-        The loaded program, or None (then the section is unavailable).
-    as_of
-        Date whose program period gives teams, area and hours; default today.
-    team_hours_per_week
-        Budget to plan for; default what the program's period in force spends (teams × open
-        hours a week).
-    replications, seed
-        Simulation replications and seed.
-    pareto_hours_per_day
-        The curve's budgets are ``teams × 7 × h`` for these h.
+        The classified table (Ibis or pandas), for the beats table and the area caveat.
+    chosen
+        The :class:`~altresponse.plan.Plan` for ``budget``.
+    sim, sim_plan
+        ``simulate()`` results for the program as it stands and for the plan.
+    current
+        The program's scenario in effect on ``when`` (teams, area, hours).
+    open_hours
+        Its open hours a week.
 
     Returns
     -------
     dict
         A section (``analyze._common.section``) with tables ``pareto``, ``plan_beats``,
-        ``plan_hours``, ``simulation``, ``what_ifs`` and ``staffing_curve``, plus
-        ``assumptions``; or ``{"available": False, "why": ...}``.
+        ``plan_hours``, ``simulation``, ``what_ifs`` and ``staffing_curve``, plus ``assumptions``.
     """
-    from ..plan import plan
-    from ..simulate import hours_mask, scenario_from_program, simulate
-
-    if program is None:
-        return unavailable("No program was given, so there is no response to plan.")
-    when = as_of or date.today()
-    rid = program.planned_response
-    try:
-        period = program.response(rid).period_at(when, strict=False)
-    except (AltresponseError, KeyError) as exc:
-        return unavailable(f"The program's planned response {rid!r} cannot be read ({exc}).")
-    if period is None:
-        return unavailable(f"Response {rid!r} has no program period in effect on {when}, so there are no teams to plan or simulate.")
-    current = scenario_from_program(program, response_id=rid, as_of=when)
-    open_hours = float(hours_mask(current.hours).sum()) / 60.0
-    budget = float(current.teams * open_hours) if team_hours_per_week is None else float(team_hours_per_week)
-    try:
-        chosen = plan(
-            classified,
-            program,
-            team_hours_per_week=budget,
-            as_of=when,
-            pareto_budgets=[current.teams * 7 * h for h in pareto_hours_per_day],
-        )
-        sim = simulate(classified, program, as_of=when, replications=replications, seed=seed)
-        planned_program = program.with_area_and_hours(rid, chosen.beats, chosen.hours, chosen.teams)
-        sim_plan = simulate(classified, planned_program, as_of=when, replications=replications, seed=seed, what_ifs=False)
-    except AltresponseError as exc:
-        return unavailable(f"Planning needs eligible {rid!r} calls with a beat and a received time: {exc}.")
-
+    rid = chosen.response_id
     numbers = _numbers(chosen, sim, sim_plan, budget=budget, replications=replications, seed=seed, when=when)
     tables = {
         "pareto": _pareto_table(chosen),
@@ -144,6 +101,7 @@ def _stat(sim: dict, name: str) -> dict[str, float | None]:
 def _numbers(chosen, sim, sim_plan, *, budget, replications, seed, when) -> dict[str, Any]:
     numbers: dict[str, Any] = {
         "as_of": when.isoformat(),
+        "program_period": chosen.settings.get("program_period"),
         "response_id": chosen.response_id,
         "teams": chosen.teams,
         "budget_team_hours_per_week": budget,

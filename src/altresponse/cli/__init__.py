@@ -36,6 +36,9 @@ compare.register(app)
 from . import adapter as _adapter_cli  # noqa: E402
 
 _adapter_cli.register(app)
+from . import simulate as _simulate  # noqa: E402
+
+_simulate.register(app)
 
 
 def main() -> None:

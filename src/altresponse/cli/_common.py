@@ -7,6 +7,7 @@ import json
 import math
 import os
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import typer
@@ -92,3 +93,27 @@ def _json_default(value: Any):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def program_and_date(program_file, as_of: str | None):
+    """The loaded program and the date its period is read on: ``--as-of`` or, only here at the CLI, today."""
+    import datetime as dt
+
+    from ..program import load_program
+
+    return load_program(program_file), as_of_date(as_of) or dt.date.today()
+
+
+def classified_for(store, program, *, as_of=None, typemap=None, con=None):
+    """The program's labels in ``STORE``: the stored ones if made with this program, as-of and type
+    map, else classified again (and said so on stderr)."""
+    from ..errors import InputError
+    from ..labels import stored_or_fresh
+
+    if not Path(store).is_dir():
+        msg = f"{store}: no such store directory"
+        raise InputError(msg)
+    table, note = stored_or_fresh(store, program, as_of=as_of, typemap=typemap, con=con)
+    if note:
+        err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)
+    return table

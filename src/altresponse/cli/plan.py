@@ -1,4 +1,4 @@
-"""CLI commands for the plan and simulate verbs (registered on the shared app)."""
+"""CLI command for the plan verb (registered on the shared app)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._common import as_of_date as _as_of
-from ._common import TYPEMAP_HELP, err_console, handle_errors, print_json
-
-
-def _classified(store: Path, program, as_of=None, typemap=None):
-    """The program's labels: the stored ones if made with this program, as-of and type map, else
-    classified again (and said so)."""
-    from ..errors import InputError
-    from ..labels import stored_or_fresh
-
-    if not store.is_dir():
-        raise InputError(f"{store}: no such store directory")
-    table, note = stored_or_fresh(store, program, as_of=as_of, typemap=typemap)
-    if note:
-        err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)
-    return table
-
-
-def _load(program_file: Path):
-    from ..program import load_program
-
-    return load_program(program_file)
+from ._common import TYPEMAP_HELP, as_of_date, classified_for, err_console, handle_errors, print_json, program_and_date
 
 
 def _base(text: Optional[str]):
@@ -48,7 +27,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def register(app) -> None:
-    """Add this module's commands to app."""
+    """Add the plan command to app."""
 
     @app.command("plan")
     @handle_errors
@@ -70,10 +49,12 @@ def register(app) -> None:
         """Choose service beats and daily hours that reach the most eligible calls within a budget."""
         from ..plan import plan, write_plan
 
-        prog = _load(program)
+        from ..engine import Engine
+
+        prog, when = program_and_date(program, as_of)
         with err_console.status("solving the coverage MIP for each budget…"):
             result = plan(
-                _classified(store, prog, _as_of(as_of), typemap),
+                classified_for(store, prog, as_of=as_of_date(as_of), typemap=typemap, con=Engine().connect()),  # this command's own connection
                 prog,
                 team_hours_per_week=team_hours_per_week,
                 teams=teams,
@@ -82,11 +63,12 @@ def register(app) -> None:
                 max_distance_km=max_distance_km,
                 base=_base(base),
                 calls_per_team_hour=calls_per_team_hour,
-                as_of=_as_of(as_of),
+                as_of=when,
             )
         write_plan(result, prog, out)
         doc = result.to_dict()
         doc["out"] = str(out)
+        err_console.print(f"program {result.settings['program_period']}", highlight=False)  # always, --json too (stderr)
         if as_json:
             print_json(doc)
             return
@@ -95,56 +77,12 @@ def register(app) -> None:
             f"covers {result.covered_calls:.0f} of {result.eligible_calls} eligible calls ({result.covered_share:.1%})"
         )
         for d, ws in sorted(result.hours.items()):
-            err_console.print(f"  {WEEKDAYS[int(d)]}: " + (", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in ws) or "closed"))
+            err_console.print(f"  {WEEKDAYS[int(d)]}: " + (", ".join(f"{_hhmm(s)}-{_hhmm(e)}" for s, e in ws) or "closed"))
         err_console.print("team-hours/week -> covered share")
         for row in result.pareto:
             err_console.print(f"  {row['team_hours_per_week']:>8.0f}  {row['covered_share']:.1%}")
         err_console.print(f"wrote {out}")
 
-    @app.command("simulate")
-    @handle_errors
-    def simulate_command(
-        store: Path = typer.Option(..., "--store", help="Store directory (with classified/)."),
-        program: Path = typer.Option(..., "--program", help="Program YAML; its planned_response is simulated."),
-        replications: int = typer.Option(20, "--replications", help="Independent replications (>= 1)."),
-        seed: int = typer.Option(0, "--seed", help="Random seed."),
-        mode: str = typer.Option("resample", "--mode", help="resample or replay."),
-        max_wait_minutes: float = typer.Option(30.0, "--max-wait-minutes", help="Longer waits fall back to police."),
-        speed_kmh: float = typer.Option(30.0, "--speed-kmh", help="Travel speed for distance-based travel."),
-        onscene_minutes: float = typer.Option(45.0, "--onscene-minutes", help="Mean time on scene where the data has none."),
-        extra_teams: int = typer.Option(1, "--extra-teams", help="N of the '+N teams' what-if."),
-        as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, area, hours) in effect on this date, YYYY-MM-DD (default today)."),
-        typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print results as JSON on stdout."),
-    ) -> None:
-        """Simulate the program's teams working eligible calls, with what-ifs and a staffing curve."""
-        from ..errors import UsageError
-        from ..simulate import simulate
 
-        if replications < 1:
-            msg = f"--replications must be at least 1, got {replications}"
-            raise UsageError(msg)
-        prog = _load(program)
-        with err_console.status(f"simulating {replications} replication(s) and the what-ifs…"):
-            result = simulate(
-                _classified(store, prog, _as_of(as_of), typemap),
-                prog,
-                replications=replications,
-                seed=seed,
-                mode=mode,
-                max_wait_minutes=max_wait_minutes,
-                speed_kmh=speed_kmh,
-                default_onscene_minutes=onscene_minutes,
-                extra_teams=extra_teams,
-                as_of=_as_of(as_of),
-            )
-        if as_json:
-            print_json(result)
-            return
-        for name in ("answered_share", "wait_minutes_p50", "wait_minutes_p90", "utilization", "fallback_to_police", "police_unit_hours_freed_per_year"):
-            s = result[name]
-            ci = "" if s["ci_low"] is None else f"  (95% CI {s['ci_low']:.3g} .. {s['ci_high']:.3g})"
-            err_console.print(f"{name:>34}: {s['mean'] if s['mean'] is None else format(s['mean'], '.3g')}{ci}")
-        for row in result["what_ifs"]:
-            err_console.print(f"  what-if {row['scenario']:>14}: answered {row['answered_share']:.1%}, utilization {row['utilization']:.1%}")
-        err_console.print(f"teams for {result.get('staffing_target', 0.9):.0%} (24/7 citywide): {result['teams_for_target']}")
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"

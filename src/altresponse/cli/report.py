@@ -47,13 +47,22 @@ def register(app) -> None:
         classified, force, prog = report_mod.load_inputs(store, program, as_of=when, typemap=typemap, notes=notes)
         for note in notes:
             err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)
+        from ..inputs import period_label
+        from ..report.planning import planning as planning_section
+
+        plan_date = when or dt.date.today()  # the library takes the date explicitly; only the CLI defaults it
+        period = f"Program period: {period_label(prog, prog.planned_response, plan_date)}"
+        err_console.print(f"report: {period}", highlight=False)
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
         with err_console.status("computing the sections…"):
-            sections = report_mod.build_sections(classified, force=force, program=prog, as_of=when)
+            sections = report_mod.build_sections(
+                classified, force=force, program=prog, as_of=when, planning=planning_section(classified, prog, as_of=plan_date)
+            )
         meta = [
             report_mod.data_summary(classified),
             f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",
+            period,
             f"Store: {store.resolve()}",
             *notes,
             f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",

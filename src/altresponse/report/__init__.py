@@ -9,9 +9,9 @@
   holding every number the page shows;
 - ``OUT/<section>__<table>.csv`` — each table in full.
 
-Planning hook: if ``altresponse.plan`` defines ``report_section(classified, program)``
-returning a section dict (see ``analyze._common.section``), it becomes the ``planning``
-section; callers may also pass ``planning=`` directly.
+Planning: ``report/planning.py`` runs ``plan`` and ``simulate`` for the program period in effect
+on ``as_of`` and passes the results to ``analyze.planning`` (the report composes them); callers
+may also pass ``planning=`` directly.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def build_sections(
     """Every analysis section, plus ``planning`` (computed unless given).
 
     ``planning=False`` leaves the planning section out (it simulates, so it is the slow one).
-    ``as_of`` picks the program period the planning section plans from (default today).
+    ``as_of`` picks the program period the planning section plans from; without it the section
+    says so (the CLI passes today by default).
     """
     sections = analyze(classified, force=force)
     if planning is False:
@@ -93,9 +94,12 @@ def data_summary(classified) -> str:
 
 
 def _planning_section(classified, program, as_of) -> dict:
-    from ..plan import report_section
+    from ..analyze._common import unavailable
+    from .planning import planning
 
-    return report_section(classified, program, as_of=as_of)
+    if as_of is None and program is not None:
+        return unavailable("No date was given for the program period to plan from (as_of).")
+    return planning(classified, program, as_of=as_of)
 
 
 def _plain(value: Any) -> Any:

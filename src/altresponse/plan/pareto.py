@@ -1,0 +1,42 @@
+"""The budget → coverage curve: the MIP solved again at each budget."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import UsageError
+from .solve import MipSolution
+
+
+def check_budget(value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value) or value < 0:
+        msg = f"--team-hours-per-week must be a non-negative number, got {value!r}"
+        raise UsageError(msg)
+
+
+def pareto_rows(solve: Callable[[float], MipSolution], best: MipSolution, budget: float, budgets: list[float] | None,
+                *, teams: int, total_calls: int) -> list[dict[str, Any]]:
+    """One row per budget (default teams × 7 days × 0, 4, ..., 24 hours, plus ``budget``)."""
+    budgets = budgets if budgets is not None else [teams * 7 * h for h in range(0, 25, 4)]
+    budgets = sorted({float(b) for b in budgets} | {float(budget)})
+    for b in budgets:
+        check_budget(b)
+    rows = []
+    for b in budgets:
+        sol = best if b == float(budget) else solve(b)
+        rows.append(
+            {
+                "team_hours_per_week": b,
+                "covered_calls": sol.covered,
+                "covered_share": sol.covered / total_calls if total_calls else 0.0,
+                "beats": len(sol.beats),
+                "hours_per_day": len(sol.hours),
+                "days": len(sol.days),
+                "team_hours_used_per_week": sol.team_hours_per_week,
+                "optimal": sol.optimal,
+            }
+        )
+    return rows
