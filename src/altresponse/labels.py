@@ -2,7 +2,7 @@
 
 ``classify_store`` writes ``STORE/classified/<program_id>.json`` beside the labels: program id,
 version and a hash of its content, ``as_of``, and a hash of each source's type map. Readers
-(``report``, ``plan``, ``simulate``) call :func:`stored_or_fresh`: labels made with another
+(``report``, ``plan``, ``simulate``) call :func:`altresponse.classify.stored_or_fresh`: labels made with another
 as-of, program version or content, or type map are recomputed, and the reason is returned so
 the command can say so.
 """
@@ -60,44 +60,3 @@ def differences(stored: dict | None, wanted: dict) -> list[str]:
     if stored.get("typemaps") != wanted["typemaps"]:
         out.append("made with another type map")
     return out
-
-
-def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None, typemap=None, con=None):
-    """The program's labels for a store: the stored ones if they match, else classified again.
-
-    Returns
-    -------
-    tuple
-        ``(table, note)``: ``note`` is None when the stored labels were used, else one line
-        saying why they were recomputed.
-    """
-    from . import store as store_mod
-    from .classify import classify_store, resolve_typemaps
-    from .engine import read_parquet
-    from .errors import InputError
-
-    path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
-    stored = store_mod.read_label_record(store, program.id)
-    if not store_mod.parts(store, "calls"):
-        # nothing to classify again from: labels with no record are used as they are (said so);
-        # labels recorded as made otherwise are refused.
-        if path.exists() and stored is None:
-            return read_parquet(path, con=con), f"{path}: labels used as found (no record of what made them, and no calls to recompute from)"
-        msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
-        if path.exists():
-            why = differences(stored, dict(record(program, as_of=as_of, typemaps={}), typemaps=stored.get("typemaps")))
-            if not why:
-                return read_parquet(path, con=con), None
-            msg = f"{path}: labels were made otherwise ({'; '.join(why)}) and the store has no calls to classify again"
-        raise InputError(msg)
-    wanted = record(program, as_of=as_of, typemaps=resolve_typemaps(store_mod.calls(store, con=con), typemap, store=store))
-    note = None
-    if path.exists():
-        why = differences(stored, wanted)
-        if not why:
-            return read_parquet(path, con=con), None
-        note = f"labels in {path} were recomputed: {'; '.join(why)}"
-    else:
-        note = f"no labels for {program.id} in {store}: classified now"
-    classify_store(store, program, as_of=as_of, typemap=typemap, con=con)
-    return read_parquet(path, con=con), note

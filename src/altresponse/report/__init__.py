@@ -36,7 +36,7 @@ def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, type
 
     Labels stored for the program are used only if they were made with this program (version
     and content), ``as_of`` and type map; otherwise the store is classified again
-    (:func:`altresponse.labels.stored_or_fresh`). ``notes`` (a list) receives one line per
+    (:func:`altresponse.classify.stored_or_fresh`). ``notes`` (a list) receives one line per
     thing the reader must know: labels recomputed, calls in another time zone than the program.
 
     Raises
@@ -45,7 +45,7 @@ def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, type
         When the store has neither labels for the program nor calls to classify.
     """
     from ..clock import mismatch_text, zones
-    from ..labels import stored_or_fresh
+    from ..classify import stored_or_fresh
     from ..program import load_program
 
     program = load_program(program_path)
