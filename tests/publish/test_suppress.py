@@ -65,7 +65,8 @@ def bounds(values: np.ndarray, hidden: np.ndarray) -> dict[tuple[int, int], tupl
         c[k] = 1
         lo = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
         hi = linprog(-c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
-        out[cell] = (lo.fun, -hi.fun)
+        assert lo.status == 0, lo.message  # the true table is feasible, so the minimum exists
+        out[cell] = (lo.fun, np.inf if hi.status == 3 else -hi.fun)  # 3: unbounded (the grand total is hidden too)
     return out
 
 
