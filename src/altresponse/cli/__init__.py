@@ -30,6 +30,10 @@ from . import classify, demo, ingest, plan, report, synth, types  # noqa: E402
 for _module in (ingest, synth, types, classify, report, plan, demo):
     _module.register(app)
 
+from . import publish as _publish  # noqa: E402
+
+_publish.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""
