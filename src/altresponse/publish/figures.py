@@ -67,6 +67,14 @@ def calls_by_month(classified, names: dict[str, dict[str, str]], program) -> dic
     return out
 
 
+def eligible_calls(classified) -> tuple[int, int]:
+    """(eligible calls, all calls): eligible for at least one program response by its rules."""
+    row = classified.aggregate(
+        eligible=classified.eligible.fill_null(False).cast("int64").sum(), calls=classified.count()
+    ).to_pandas().iloc[0]
+    return int(row["eligible"] or 0), int(row["calls"])
+
+
 def calls_by_beat(classified) -> pd.Series:
     """Calls per beat (the CAD's beat; calls with none are left out of the map)."""
     t = classified.filter(classified.beat.notnull())

@@ -26,20 +26,25 @@ def _dates(period) -> str:
 
 
 def describe(program, names: dict[str, dict[str, str]]) -> str:
-    """HTML: each response in plain words, the types it takes, and its periods (area, hours)."""
+    """HTML: each response in plain words, where and when it works now, the calls it takes, its roll-out."""
+    import datetime as dt
+
     type_names = names.get("canonical_type", {})
+    today = dt.date.today()
     parts = [f"<p>{esc(program.name or program.id)} sends an unarmed, care-first response to some 911 calls. "
-             "Its responses, and when and where each works:</p>"]
+             "These are its responses, as its published rules define them:</p>"]
     for r in program.responses:
         types = ", ".join(type_names.get(t, t) for t in r.eligible_types)
+        words = sorted({w for e in r.exclusions for w in (e.words or [])})
+        unless = f" Not when the call mentions {' or '.join(words)}." if words else ""
+        now = r.period_at(today, strict=False) or r.periods[-1]
         periods = "".join(
             f"<li>{esc(_dates(p))}: {esc(_area(p))}; {esc(describe_hours(p.hours))}</li>" for p in r.periods
         )
-        words = sorted({w for e in r.exclusions for w in (e.words or [])})
-        unless = f" Not when the call mentions {' or '.join(words)}." if words else ""
         parts.append(
-            f"<h3>{esc(r.name)}</h3><p>{esc(KINDS.get(r.kind, r.kind.replace('_', ' ')).capitalize())}.</p>"
+            f"<h3>{esc(r.name)}</h3><p>{esc(KINDS.get(r.kind, r.kind.replace('_', ' ')).capitalize())}. "
+            f"<strong>Where and when:</strong> {esc(_area(now))}, {esc(describe_hours(now.hours))} ({esc(_dates(now))}).</p>"
             f"<p><strong>Calls it can take:</strong> {esc(types)}.{esc(unless)}</p>"
-            f"<p><strong>Roll-out:</strong></p><ul>{periods}</ul>"
+            f"<details><summary>Roll-out of {esc(r.name)}</summary><ul>{periods}</ul></details>"
         )
     return "".join(parts)

@@ -52,6 +52,7 @@ class _Page:
     nav: list[tuple[str, str]] = field(default_factory=list)
     specs: dict[str, dict] = field(default_factory=dict)
     csvs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    glance: list[tuple[str, str]] = field(default_factory=list)  # the "at a glance" box: (text, section id)
 
     def add(self, key: str, title: str, body: str, question: str | None = None) -> None:
         self.sections.append(layout.section(key, title, body, question=question))
@@ -100,11 +101,17 @@ def build_site(
 
     out = Path(out)
     (out / "data").mkdir(parents=True, exist_ok=True)
+    for stale in (out / "data").glob("*.csv"):  # a figure dropped since the last build must not linger
+        stale.unlink()
     names = display_names(program)
     page = _Page(min_cell)
     as_of = figures.data_as_of(classified)
+    starts = [p.start for r in program.responses for p in r.periods if p.start]
+    if as_of and starts and as_of < min(starts):
+        page.glance.append((f"These calls are all from before the program began ({min(starts):%-d %B %Y}): they show the "
+                            "need the program was set up for, not its work.", "program"))
     page.add("program", "What the program is", program_page.describe(program, names), "Who answers which calls, where and when?")
-    _month_sections(page, figures.calls_by_month(classified, names, program))
+    _month_sections(page, figures.calls_by_month(classified, names, program), figures.eligible_calls(classified))
     _beat_section(page, figures.calls_by_beat(classified), beats_geojson, program)
     _service_sections(page, outcomes, followups, service_note)
     _evaluation_section(page, evaluation)
@@ -117,7 +124,8 @@ def build_site(
         f"Published {(generated or dt.date.today()):%-d %B %Y}. Counts under {min_cell} are hidden.",
     ]
     title = f"{program.name or program.id}: progress"
-    html = layout.page(title, page.sections, confidential=False, meta=meta, nav=page.nav, specs=page.specs)
+    summary = layout.summary(page.glance, title="At a glance")
+    html = layout.page(title, page.sections, confidential=False, meta=meta, nav=page.nav, specs=page.specs, summary_html=summary)
     (out / "index.html").write_text(html)
     paths = []
     for name, df in page.csvs.items():
@@ -128,6 +136,25 @@ def build_site(
 
 
 # --------------------------------------------------------------------------- tables
+
+
+def fold_small_columns(counts: pd.DataFrame, *, min_cell: int, into: str) -> pd.DataFrame:
+    """Merge columns whose typical month is a small count into one column ``into``.
+
+    A column of mostly hidden cells drags a hidden partner into every row with it (a month's
+    total minus the rest would give it away), wiping out a column a reader wants; one merged
+    column keeps the rest visible. Every column whose median cell is below ``min_cell`` is merged.
+    """
+    small_cols = [c for c in counts.columns if counts[c].median() < min_cell]
+    if not small_cols:
+        return counts
+    out = counts.drop(columns=small_cols)
+    merged = counts[small_cols].sum(axis=1)
+    if into in out.columns:
+        out[into] = out[into] + merged
+    else:
+        out[into] = merged
+    return out
 
 
 def _published(counts: pd.DataFrame, row_name: str, *, min_cell: int, hidden_rows: pd.Series | None = None) -> pd.DataFrame:
@@ -163,39 +190,72 @@ def _table(page: _Page, name: str, title: str, df: pd.DataFrame) -> str:
     return layout.table(title, _as_text(df), kinds={c: "text" for c in df.columns}, note=f"Download: data/{name}.csv")
 
 
-def _month_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, caption: str) -> str:
+def _period_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, caption: str) -> str:
     import altair as alt
 
-    long = df[df["month"] != "Total"].drop(columns="Total").melt(id_vars="month", var_name=series, value_name="calls")
+    period = df.columns[0]  # "month" or "quarter"
+    long = df[df[period] != "Total"].drop(columns="Total").melt(id_vars=period, var_name=series, value_name="calls")
     long = long[long["calls"].notna()].astype({"calls": "int64"})
     chart = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
-        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+        x=alt.X(f"{period}:O", title=period.capitalize(), axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("calls:Q", title="Calls"),
-        color=alt.Color(f"{series}:N", title="", legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
+        color=alt.Color(f"{series}:N", title="", legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
         shape=alt.Shape(f"{series}:N", title="", legend=None),
-        tooltip=["month", f"{series}:N", alt.Tooltip("calls:Q", format=",")],
+        tooltip=[period, f"{series}:N", alt.Tooltip("calls:Q", format=",")],
     ).properties(width=640, height=260)
     page.specs[chart_id] = chart.to_dict()
     return layout.chart(chart_id, caption, alt_text=f"{caption}. A line per group; the numbers are in the table below.",
                         csv_href=f"data/{chart_id.removeprefix('chart-')}.csv")
 
 
-def _month_sections(page: _Page, tables: dict[str, pd.DataFrame]) -> None:
-    by_resp, by_type = tables["by_response"], tables["by_type"]
-    hidden_months = suppress_vector(by_resp.sum(axis=1), min_cell=page.min_cell).isna()  # shared by both tables
-    resp = _published(by_resp, "month", min_cell=page.min_cell, hidden_rows=hidden_months)
-    typ = _published(by_type, "month", min_cell=page.min_cell, hidden_rows=hidden_months)
-    total = resp["Total"].iloc[-1]
-    body = [f'<p class="figure">{fmt.count(total)}</p><p class="figure-label">calls in the data, all months</p>']
-    body.append(_month_chart(page, "chart-calls_by_month_and_response", resp, "response",
-                             "Calls each month, by the response the program's rules recommend"))
-    body.append(_table(page, "calls_by_month_and_response", "calls each month by recommended response", resp))
-    body.append(_month_chart(page, "chart-calls_by_month_and_type", typ, "call type",
-                             "Calls each month, by call type (types the program can take, then all others)"))
-    body.append(_table(page, "calls_by_month_and_type", "calls each month by call type", typ))
-    body.append('<p class="note">A missing point is a hidden count (see Methods). "Recommended" is what the '
-                "program's published rules say should answer the call; what was actually sent is in the next sections.</p>")
-    page.add("calls", "Calls by month", "".join(body), "How many calls could the program take, and of which kinds?")
+def by_period(counts: pd.DataFrame, hidden_months: pd.Series, *, min_cell: int, into: str) -> tuple[pd.DataFrame, str, pd.Series]:
+    """Monthly counts, or quarterly when monthly would hide too much.
+
+    With month totals published, a column that is small every month needs a hidden partner in
+    every month, which can wipe out the column a reader came for. Small columns are merged first
+    (:func:`fold_small_columns`); if more than a quarter of the cells would still be hidden only
+    to protect others, the table is shown by quarter instead. Quarters are sums of months, so
+    this is safe only when no month total is hidden (else a quarter minus its other months would
+    give a hidden month away): then the table stays monthly.
+
+    Returns
+    -------
+    (counts, "month" or "quarter", hidden row totals)
+    """
+    folded = fold_small_columns(counts, min_cell=min_cell, into=into)
+    result = suppress_table(folded, min_cell=min_cell, hidden_row_totals=hidden_months)
+    complementary = (result.hidden & ~result.primary)[:-1, :-1]
+    if complementary.mean() <= 0.25 or hidden_months.any():
+        return folded, "month", hidden_months
+    quarter = counts.groupby(lambda m: f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}").sum()
+    quarter = fold_small_columns(quarter, min_cell=min_cell, into=into)
+    quarter.index.name = "quarter"
+    return quarter, "quarter", pd.Series(False, index=quarter.index)
+
+
+def _month_sections(page: _Page, tables: dict[str, pd.DataFrame], eligible: tuple[int, int]) -> None:
+    k = page.min_cell
+    hidden_months = suppress_vector(tables["by_response"].sum(axis=1), min_cell=k).isna()  # shared by both tables
+    body = []
+    part, whole = eligible
+    body.append(f'<p class="figure">{fmt.count(whole) if whole >= k else HIDDEN}</p><p class="figure-label">calls in the data</p>')
+    if not hide_rate(part, whole, min_cell=k):
+        months = sorted(tables["by_response"].index)
+        page.glance.append((f"{fmt.count(whole)} calls in the data ({months[0]} to {months[-1]}); under the program's "
+                            f"rules {fmt.share(part / whole, 0)} of them could get a care-first response.", "calls"))
+    for key, series, into, caption in (
+        ("by_response", "response", "other responses (few calls)", "by the response the program's rules recommend"),
+        ("by_type", "call type", figures.OTHER_TYPES, "by call type (types the program can take, then all others)"),
+    ):
+        counts, period, hidden_rows = by_period(tables[key], hidden_months, min_cell=k, into=into)
+        pub = _published(counts, period, min_cell=k, hidden_rows=hidden_rows)
+        name = f"calls_by_{period}_and_{'response' if key == 'by_response' else 'type'}"
+        body.append(_period_chart(page, f"chart-{name}", pub, series, f"Calls each {period}, {caption}"))
+        body.append(_table(page, name, f"calls each {period} {caption}", pub))
+    body.append('<p class="note">A missing point is a hidden count (see Methods); a table shown by quarter would have '
+                'hidden too much by month. "Recommended" is what the program\'s published rules say should answer '
+                "the call; what was actually sent is in the next section.</p>")
+    page.add("calls", "Calls over time", "".join(body), "How many calls could the program take, and of which kinds?")
 
 
 def _beat_section(page: _Page, beats: pd.Series, geojson, program) -> None:
@@ -222,6 +282,11 @@ def _beat_section(page: _Page, beats: pd.Series, geojson, program) -> None:
     else:
         body.append('<p class="needs">No beats map was given, so beats are listed, not drawn.</p>')
     body.append(_table(page, "calls_by_beat", "calls by beat", pub))
+    shown = pub[(pub["beat"] != "Total") & pub["calls"].notna()]
+    if len(shown) and pub["calls"].iloc[-1] is not pd.NA and not pd.isna(pub["calls"].iloc[-1]):
+        top = shown.sort_values("calls", ascending=False).iloc[0]
+        page.glance.append((f"Beat {top['beat']} has the most calls ({fmt.count(top['calls'])}, "
+                            f"{fmt.share(top['calls'] / pub['calls'].iloc[-1], 0)} of calls with a beat).", "beats"))
     page.add("beats", "Where the calls are", "".join(body), "Which neighbourhoods call most?")
 
 
@@ -253,13 +318,15 @@ def _service_sections(page: _Page, outcomes, followups, note: str | None) -> Non
         o = figures.outcome_tables(outcomes)
         k = page.min_cell
         hidden_months = suppress_vector(o["sent"].sum(axis=1), min_cell=k).isna()
-        sent = _published(o["sent"], "month", min_cell=k, hidden_rows=hidden_months)
+        counts, period, hidden_rows = by_period(o["sent"], hidden_months, min_cell=k, into="others (few calls)")
+        sent = _published(counts, period, min_cell=k, hidden_rows=hidden_rows)
         reasons = _published_vector(o["reasons"], "reason", "calls", min_cell=k)
         body = _share_figure(o["no_backup"], o["backup_known"], "of care-team responses needed no police backup", k)
-        body += _month_chart(page, "chart-service_by_month_and_sent", sent, "sent", "Eligible calls each month, by who was sent")
-        body += _table(page, "service_by_month_and_sent", "eligible calls each month by who was sent", sent)
+        body += _period_chart(page, f"chart-service_by_{period}_and_sent", sent, "sent", f"Eligible calls each {period}, by who was sent")
+        body += _table(page, f"service_by_{period}_and_sent", f"eligible calls each {period} by who was sent", sent)
         body += '<p class="caption">Eligible calls no team took, by reason</p>'
         body += _table(page, "service_no_team_by_reason", "eligible calls no team took, by reason", reasons)
+    page.glance.append(_service_glance(outcomes, page.min_cell))
     page.add("service", "What was sent", body, "When a call could go to a care team, did one go?")
     page.add("times", "Team response times", f'<p class="needs">{esc(NEEDS_TIMES)}</p>', "How long until a team arrives?")
     if followups is None or not len(followups):
@@ -277,7 +344,19 @@ def _service_sections(page: _Page, outcomes, followups, note: str | None) -> Non
     page.add("followups", "Care Navigation follow-ups", body, "Were people followed up, and connected to help?")
 
 
+def _service_glance(outcomes, k: int) -> tuple[str, str]:
+    if outcomes is None or not len(outcomes):
+        return ("What was actually sent, and follow-ups, need the care service's records: not connected to this page yet.", "service")
+    o = figures.outcome_tables(outcomes)
+    team, total = o["team_calls"], int(o["sent"].to_numpy().sum())
+    if hide_rate(team, total, min_cell=k):
+        return ("How often a care team went is hidden: too few calls so far (see Methods).", "service")
+    return (f"A care team went to {fmt.share(team / total, 0)} of the {fmt.count(total)} eligible calls the service recorded.", "service")
+
+
 def _evaluation_section(page: _Page, evaluation: dict | None) -> None:
+    page.glance.append(("Whether the program works is not yet measured: no evaluation has been run." if evaluation is None
+                        else "The evaluation's estimate, with its uncertainty, is under \"Is it working?\".", "evaluation"))
     if evaluation is None:
         body = f'<p class="needs">{esc(NEEDS_EVALUATION)}</p>'
     else:

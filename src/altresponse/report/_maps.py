@@ -85,15 +85,18 @@ def beat_map(
         v = values.get(b) if state == "data" else None
         text = f"{b}: {v:,.0f}" if state == "data" else f"{b}: {hidden_label if state == 'hidden' else 'no data'}"
         feats.append({"type": "Feature", "properties": {"beat": b, "value": v, "state": state, "label": text}, "geometry": f["geometry"]})
-        c = shape(f["geometry"]).representative_point()
-        labels.append({"lon": round(c.x, 4), "lat": round(c.y, 4), "label": text})
+        if state != "no data" or len(features) <= 20:  # a citywide map labels the beats the data covers
+            c = shape(f["geometry"]).representative_point()
+            labels.append({"lon": round(c.x, 4), "lat": round(c.y, 4), "label": text})
     data = alt.Data(values=feats)
+    # frame the beats that have data (a citywide outline would shrink them to a corner); others are clipped
+    framed = [f for f in feats if f["properties"]["state"] != "no data"] or feats
     tooltip = [alt.Tooltip("properties.label:N", title=area)]
-    base = alt.Chart(data).mark_geoshape(fill="#ffffff", stroke="#555", strokeDash=[3, 2], strokeWidth=0.8).encode(tooltip=tooltip)
+    base = alt.Chart(data).mark_geoshape(fill="#ffffff", stroke="#555", strokeDash=[3, 2], strokeWidth=0.8, clip=True).encode(tooltip=tooltip)
     shaded = alt.Chart(data).transform_filter("datum.properties.state == 'hidden'").mark_geoshape(
-        fill="#cfcfcf", stroke="white", strokeWidth=0.6).encode(tooltip=tooltip)
+        fill="#cfcfcf", stroke="white", strokeWidth=0.6, clip=True).encode(tooltip=tooltip)
     coloured = alt.Chart(data).transform_filter("datum.properties.state == 'data'").mark_geoshape(
-        stroke="white", strokeWidth=0.6).encode(
+        stroke="white", strokeWidth=0.6, clip=True).encode(
         color=alt.Color("properties.value:Q", title=value_title, scale=alt.Scale(scheme="greens", domainMin=0)),
         tooltip=tooltip)
     text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=11, fontWeight="bold", color="#111", stroke="white",
@@ -101,4 +104,5 @@ def beat_map(
         longitude="lon:Q", latitude="lat:Q", text="label:N")
     text_top = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=11, fontWeight="bold", color="#111").encode(
         longitude="lon:Q", latitude="lat:Q", text="label:N")
-    return alt.layer(base, shaded, coloured, text, text_top).project(type="mercator").properties(width=width, height=height)
+    fit = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]} for f in framed]
+    return alt.layer(base, shaded, coloured, text, text_top).project(type="mercator", fit=fit).properties(width=width, height=height)

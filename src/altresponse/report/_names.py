@@ -22,7 +22,8 @@ def display_names(program=None) -> dict[str, dict[str, str]]:
     from ..taxonomy import load_taxonomy
 
     tax = load_taxonomy()
-    names: dict[str, dict[str, str]] = {"canonical_type": {t.code: t.description for t in tax}}
+    # the description up to any bracket: "Emotional disturbance or abnormal behaviour", not "... (violence not stated)"
+    names: dict[str, dict[str, str]] = {"canonical_type": {t.code: t.description.split(" (")[0] for t in tax}}
     cats = {t.category: t.category.replace("_", " ") for t in tax}
     for col in _CATEGORY_COLUMNS:
         names[col] = cats
