@@ -38,7 +38,8 @@ def demo_steps(out: Path) -> list[list[str]]:
         ["report", "--store", str(store), "--program", program, "--out", str(out / "report"), "--as-of", PILOT_START],
         ["plan", "--store", str(store), "--program", program, "--team-hours-per-week", PILOT_TEAM_HOURS,
          "--out", str(out / "plan.yaml"), "--as-of", PILOT_START],
-        ["simulate", "--store", str(store), "--program", program, "--replications", "5", "--seed", "1",
+        # seed 0: the report's planning section simulates with seed 0 too, so the figures agree
+        ["simulate", "--store", str(store), "--program", program, "--replications", "5", "--seed", "0",
          "--as-of", PILOT_START],
     ]
 
