@@ -108,7 +108,7 @@ def chart(chart_id: str, caption: str, *, alt_text: str, csv_href: str | None = 
     """
     link = f' <a class="csv" href="{esc(csv_href)}" download>Download the numbers (CSV)</a>' if csv_href else ""
     return (
-        f'<p class="caption" id="{esc(chart_id)}-caption">{esc(caption)}{link}</p>'
+        f'<p class="caption" id="caption-{esc(chart_id)}">{esc(caption)}{link}</p>'
         f'<div class="chart" id="{esc(chart_id)}" role="img" aria-label="{esc(alt_text)}"></div>'
     )
 
