@@ -126,7 +126,12 @@ def test_what_if_table_is_reshaped_long_on_the_page(demo_report):
     block = _block(html, "planning")
     what_ifs = block.split("Table: what ifs", 1)[1].split("</table>", 1)[0]
     assert what_ifs.count("<th") <= 10  # 34 columns in the CSV, a handful on the page
-    assert "95% interval" in what_ifs
+    current = next(r for r in doc["planning"]["tables"]["what_ifs"] if r["scenario"] == "current")
+    share = f"{fmt.share(current['answered_share'])} ({fmt.share(current['answered_share_ci_low'])} to {fmt.share(current['answered_share_ci_high'])})"
+    assert share in what_ifs
+    simulation = block.split("Table: simulation", 1)[1].split("</table>", 1)[0]
+    row = next(r for r in doc["planning"]["tables"]["simulation"] if r["metric"] == "answered_share")
+    assert re.search(rf"<td[^>]*>{re.escape(fmt.share(row['program']))}</td>", simulation)  # a share, not "0"
 
 
 def test_no_contradictions(demo_report):

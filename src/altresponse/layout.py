@@ -36,6 +36,7 @@ CSS = """
 body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fafafa}
 main{max-width:980px;margin:0 auto;padding:0 16px 48px}
 .banner{text-align:center;padding:6px 10px;font-weight:600;letter-spacing:.02em;position:sticky;top:0;z-index:10}
+@media (max-width:600px){.banner{position:static;font-size:14px}}
 .banner.confidential{background:#8b0000;color:#fff}
 .banner.public{background:#0b3d0b;color:#fff}
 header h1{margin:20px 0 4px;font-size:clamp(21px,5vw,28px);line-height:1.2}
@@ -143,11 +144,16 @@ def table(
         return f'<p class="note">{esc(title)}: no rows.</p>'
     shown = df.head(max_rows)
     cols = list(df.columns)
-    text_cols = {c for c in cols if kinds.get(c) == "text" or (c not in kinds and not pd.api.types.is_numeric_dtype(df[c]))}
-    formatted = {
-        c: (list(shown[c].map(lambda v: fmt.value(v, kind="text"))) if c in text_cols else fmt.column(shown[c], kind=kinds.get(c) or fmt.kind_of(c)))
-        for c in cols
-    }
+    text_cols = {c for c in cols if kinds.get(c) == "text" or pd.api.types.is_bool_dtype(df[c])
+                 or (c not in kinds and not pd.api.types.is_numeric_dtype(df[c]))}
+    def column(c):
+        if pd.api.types.is_bool_dtype(shown[c]):
+            return ["yes" if v else "no" for v in shown[c]]
+        if c in text_cols:
+            return [fmt.value(v, kind="text") for v in shown[c]]
+        return fmt.column(shown[c], kind=kinds.get(c) or fmt.kind_of(c))
+
+    formatted = {c: column(c) for c in cols}
     head = "".join(f'<th scope="col" class="{"t" if c in text_cols else ""}">{esc(labels.get(c, str(c).replace("_", " ")))}</th>' for c in cols)
     rows = []
     for i in range(len(shown)):

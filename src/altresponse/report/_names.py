@@ -49,35 +49,46 @@ def display_section(sec: dict, names: dict[str, dict[str, str]]) -> dict:
 
 
 def long_table(df: pd.DataFrame, *, max_columns: int = 12) -> pd.DataFrame | None:
-    """A wide table with confidence bounds reshaped long for the page, else None.
+    """A page view of a table whose plain formatting would mislead or sprawl, else None.
 
-    ``scenario, answered_share, answered_share_ci_low, answered_share_ci_high, ...`` (34 columns)
-    becomes ``scenario | measure | value | 95% interval``, one row per scenario and measure, each
-    value formatted by its own kind (share, count, minutes) — so the page never scrolls sideways
-    through thirty columns. None when the table is narrow enough or has no bounds.
+    - A wide table with confidence bounds (the what-ifs: 34 columns) turns sideways: one row per
+      measure, one column per scenario, each cell "value (low to high)" formatted by the
+      measure's own kind (share, count, minutes).
+    - A table with a ``metric`` column (one row per measure) formats each row by its metric's
+      kind, so a share is never rounded to "0" as if it were a count.
+    The CSV keeps the full table either way.
     """
+    from .html import labels_for
+
+    if "metric" in df.columns:
+        out = df.copy().astype(object)
+        for i, metric in enumerate(df["metric"]):
+            kind = fmt.kind_of(str(metric))
+            for c in df.columns:
+                if c != "metric" and pd.api.types.is_numeric_dtype(df[c]):
+                    out.iloc[i, df.columns.get_loc(c)] = fmt.value(df[c].iloc[i], kind=kind)
+        out["metric"] = [labels_for([str(m)])[str(m)] for m in df["metric"]]
+        return out
     lows = [c for c in df.columns if c.endswith("_ci_low")]
     if len(df.columns) <= max_columns or not lows:
         return None
     measures = [c.removesuffix("_ci_low") for c in lows if c.removesuffix("_ci_low") in df.columns]
     ids = [c for c in df.columns if not any(c == m or c.startswith(m + "_ci_") for m in measures)]
-    from .html import labels_for
-
-    label = labels_for(measures)
+    head, rest = ids[0], ids[1:]
+    label = labels_for([*rest, *measures])
     rows: list[dict[str, Any]] = []
-    for rec in df.to_dict(orient="records"):
-        for m in measures:
-            kind = fmt.kind_of(m)
-            rows.append({
-                **{c: rec[c] for c in ids},
-                "measure": label[m],
-                "value": fmt.value(rec[m], kind=kind),
-                "95% interval": fmt.interval(rec.get(m + "_ci_low"), rec.get(m + "_ci_high"), kind=kind),
-            })
-    out = pd.DataFrame(rows)
-    for c in ("measure", "value", "95% interval"):
-        out[c] = out[c].astype(object)
-    return out
+    for c in rest:
+        kind = "text" if not pd.api.types.is_numeric_dtype(df[c]) else fmt.kind_of(c)
+        rows.append({"measure": label[c], **{str(k): fmt.value(v, kind=kind) for k, v in zip(df[head], df[c])}})
+    for m in measures:
+        kind = fmt.kind_of(m)
+        cells = {}
+        for rec in df.to_dict(orient="records"):
+            ci = fmt.interval(rec.get(m + "_ci_low"), rec.get(m + "_ci_high"), kind=kind)
+            value = fmt.value(rec[m], kind=kind)
+            cells[str(rec[head])] = value if ci == fmt.MISSING else f"{value} ({ci})"
+        rows.append({"measure": label[m] + " (95% interval)", **cells})
+    return pd.DataFrame(rows).astype(object)
 
 
 def summary_findings(sections: dict[str, dict], program=None) -> list[tuple[str, str]]:

@@ -301,7 +301,7 @@ def planning_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
         order = list(ifs["scenario"])
         bars = alt.Chart(ifs).mark_bar(color="#1b7837").encode(
             y=alt.Y("scenario:N", sort=order, title=""),
-            x=alt.X("answered_share:Q", title="Share of eligible calls answered by a team (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("answered_share:Q", title="Share answered by a team (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             tooltip=["scenario", "teams", "area", "hours", alt.Tooltip("answered_share:Q", format=".1%"), alt.Tooltip("answered_share_ci_low:Q", format=".1%"), alt.Tooltip("answered_share_ci_high:Q", format=".1%"), alt.Tooltip("utilization:Q", format=".0%")],
         )
         whiskers = alt.Chart(ifs[ifs["answered_share_ci_low"].notna()]).mark_rule(color="black").encode(
