@@ -42,7 +42,7 @@ main{max-width:980px;margin:0 auto;padding:0 16px 48px}
 header h1{margin:20px 0 4px;font-size:clamp(21px,5vw,28px);line-height:1.2}
 .meta{color:#4a4a4a;font-size:14px}
 nav{margin:14px 0;font-size:15px;display:flex;flex-wrap:wrap;gap:4px 14px} nav a{color:#1b5e20}
-section{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:14px 16px;margin:20px 0;max-width:100%;overflow-wrap:anywhere}
+section{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:14px 16px;margin:20px 0;max-width:100%;overflow-wrap:break-word}
 section h2{margin:0 0 2px;font-size:21px}
 .question{color:#555;margin:0 0 10px;font-style:italic}
 .headline{font-size:18px;font-weight:600;margin:8px 0 10px;color:#0b3d0b}
@@ -59,7 +59,8 @@ div.chart,div.chart.vega-embed{display:block;width:100%;max-width:100%} .chart s
 .scroll:focus{outline:2px solid #1b5e20}
 table{border-collapse:collapse;font-size:14px;margin:6px 0 4px}
 th,td{border-bottom:1px solid #e6e6e6;padding:3px 9px;text-align:right;white-space:nowrap}
-th{background:#f3f3f3} td.t,th.t{text-align:left;white-space:normal;min-width:6em}
+th{background:#f3f3f3} td.t,th.t{text-align:left;white-space:normal;min-width:7em}
+td,th{overflow-wrap:normal}
 abbr{text-decoration:underline dotted;cursor:help}
 details{margin:10px 0} summary{cursor:pointer;color:#1b5e20;font-weight:600;font-size:15px}
 .note{color:#4a4a4a;font-size:14px}

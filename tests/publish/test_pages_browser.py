@@ -7,6 +7,7 @@ CSV download works. Screenshots go to tests/artifacts/ for a person to look at.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from _browser import CHROMIUM, axe, launch, open_page, page_width, screenshot
@@ -33,7 +34,21 @@ def pages(tmp_path_factory):
     sections = build_sections(classified, force=force, program=program, as_of=when)
     report = write_report(sections, root / "report", beats=BEATS, program=program)["html"]
     site = build_site(classified, program, root / "site", beats_geojson=BEATS)["html"]
-    return {"report": root / "report" / "report.html", "site": root / "site" / "index.html", "_": (report, site)}
+    # the synthetic city with the service's records injected (the frames test_site.py scripts)
+    from test_site import _followups, _outcomes
+
+    from altresponse.synth import write_synthetic_calls
+
+    write_synthetic_calls(root / "synth.csv", 2500, seed=3, start="2023-11-01")
+    ingest([root / "synth.csv"], "synth", root / "synth_store")
+    synth, _, _ = load_inputs(root / "synth_store", PROGRAM, as_of=when)
+    evaluation = {"headline": {"outcome": "police use of force", "estimator": "staggered difference-in-differences",
+                               "relative_effect": -0.12, "ci_low": -0.30, "ci_high": 0.05, "interval": "95%", "sentence": ""}}
+    from altresponse.synth import default_beats_path
+
+    service = build_site(synth, program, root / "service_site", outcomes=_outcomes(), followups=_followups(),
+                         evaluation=evaluation, beats_geojson=default_beats_path())["html"]
+    return {"report": Path(report), "site": Path(site), "service_site": Path(service)}
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +62,12 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("name", ["report", "site"])
+@pytest.mark.parametrize("name", ["report", "site", "service_site"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_page_loads_offline_draws_every_chart_and_fits(pages, browser, name, width):
     page, errors, outside = open_page(browser, pages[name], width)
     n = page.evaluate("Object.keys(SPECS).length")
-    assert n >= (10 if name == "report" else 3)
+    assert n >= {"report": 10, "site": 3, "service_site": 3}[name]
     assert page.evaluate("window.chartErrors") == []
     assert page.evaluate("window.chartsRendered") == n
     assert page.locator("div.chart svg").count() == n
@@ -64,7 +79,7 @@ def test_page_loads_offline_draws_every_chart_and_fits(pages, browser, name, wid
     page.context.close()
 
 
-@pytest.mark.parametrize("name", ["report", "site"])
+@pytest.mark.parametrize("name", ["report", "site", "service_site"])
 def test_no_serious_or_critical_accessibility_violation(pages, browser, name):
     page, _, _ = open_page(browser, pages[name], 1280)
     page_width(page)  # open the tables too

@@ -202,7 +202,10 @@ def test_synthetic_site_with_service_records(synthetic):
     evaluation = {"headline": {"outcome": "police use of force", "estimator": "staggered difference-in-differences",
                                "relative_effect": -0.12, "ci_low": -0.30, "ci_high": 0.05, "interval": "95%",
                                "sentence": "Placebo checks passed."}}
-    build_site(classified, program, root / "site", outcomes=_outcomes(), followups=_followups(), evaluation=evaluation, min_cell=K)
+    from altresponse.synth import default_beats_path
+
+    build_site(classified, program, root / "site", outcomes=_outcomes(), followups=_followups(), evaluation=evaluation,
+               beats_geojson=default_beats_path(), min_cell=K)
     files = _site_text(root / "site")
     cols = classified.select("call_id", "location_text", "latitude", "longitude", "narrative", "received_local").to_pandas()
     needles = set(cols["call_id"]) | {i.split(":", 1)[-1] for i in cols["call_id"]}

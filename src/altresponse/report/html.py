@@ -75,6 +75,11 @@ LABELS = {
     "utilization": "Share of team time busy",
     "police_unit_hours_freed_per_year": "Police unit-hours freed a year",
     "team_hours": "Team-hours",
+    "wait_minutes_p50": "Wait for a team, median (min)",
+    "wait_minutes_p90": "Wait for a team, 90th percentile (min)",
+    "response_minutes_p50": "Response time, median (min)",
+    "response_minutes_p90": "Response time, 90th percentile (min)",
+    "answered_share_in_program": "Share answered, of calls in area and hours",
 }
 
 
