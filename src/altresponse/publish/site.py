@@ -187,7 +187,9 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
 
 def _table(page: _Page, name: str, title: str, df: pd.DataFrame) -> str:
     page.csvs[name] = df
-    return layout.table(title, _as_text(df), kinds={c: "text" for c in df.columns}, note=f"Download: data/{name}.csv")
+    # every row, totals included: a public table cut at 30 rows would hide its own total
+    return layout.table(title, _as_text(df), kinds={c: "text" for c in df.columns}, note=f"Download: data/{name}.csv",
+                        max_rows=len(df))
 
 
 def _period_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, caption: str) -> str:
@@ -241,7 +243,8 @@ def _month_sections(page: _Page, tables: dict[str, pd.DataFrame], eligible: tupl
     body.append(f'<p class="figure">{fmt.count(whole) if whole >= k else HIDDEN}</p><p class="figure-label">calls in the data</p>')
     if not hide_rate(part, whole, min_cell=k):
         months = sorted(tables["by_response"].index)
-        page.glance.append((f"{fmt.count(whole)} calls in the data ({months[0]} to {months[-1]}); under the program's "
+        span = months[0] if months[0] == months[-1] else f"{months[0]} to {months[-1]}"
+        page.glance.append((f"{fmt.count(whole)} calls in the data ({span}); under the program's "
                             f"rules {fmt.share(part / whole, 0)} of them could get a care-first response.", "calls"))
     for key, series, into, caption in (
         ("by_response", "response", "other responses (few calls)", "by the response the program's rules recommend"),
@@ -355,8 +358,9 @@ def _service_glance(outcomes, k: int) -> tuple[str, str]:
 
 
 def _evaluation_section(page: _Page, evaluation: dict | None) -> None:
+    words = figures.evaluation_headline(evaluation)["words"] if evaluation is not None else []
     page.glance.append(("Whether the program works is not yet measured: no evaluation has been run." if evaluation is None
-                        else "The evaluation's estimate, with its uncertainty, is under \"Is it working?\".", "evaluation"))
+                        else " ".join(words[:2]) if words else "The evaluation file has no headline estimate.", "evaluation"))
     if evaluation is None:
         body = f'<p class="needs">{esc(NEEDS_EVALUATION)}</p>'
     else:

@@ -99,10 +99,11 @@ def beat_map(
         stroke="white", strokeWidth=0.6, clip=True).encode(
         color=alt.Color("properties.value:Q", title=value_title, scale=alt.Scale(scheme="greens", domainMin=0)),
         tooltip=tooltip)
-    text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=11, fontWeight="bold", color="#111", stroke="white",
+    size = 11 if len(labels) <= 15 else 9  # a citywide map has many small beats
+    text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#111", stroke="white",
                                                          strokeWidth=3, strokeOpacity=0.8).encode(
         longitude="lon:Q", latitude="lat:Q", text="label:N")
-    text_top = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=11, fontWeight="bold", color="#111").encode(
+    text_top = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#111").encode(
         longitude="lon:Q", latitude="lat:Q", text="label:N")
     fit = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]} for f in framed]
     return alt.layer(base, shaded, coloured, text, text_top).project(type="mercator", fit=fit).properties(width=width, height=height)
