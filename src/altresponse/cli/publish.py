@@ -31,8 +31,8 @@ def service_records(db_url: str | None) -> tuple[object, object, str | None]:
 
 
 def read_evaluation(path: Path | None) -> dict | None:
-    """The JSON ``altresponse evaluate --json`` printed, or None."""
-    from ..errors import InputError
+    """The JSON ``altresponse evaluate --json`` printed, or None (a file that is not that is a user error, exit 2)."""
+    from ..errors import UsageError
 
     if path is None:
         return None
@@ -40,10 +40,10 @@ def read_evaluation(path: Path | None) -> dict | None:
         doc = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         msg = f"{path} line {exc.lineno}: not JSON ({exc.msg})"
-        raise InputError(msg) from None
+        raise UsageError(msg) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("headline"), dict):
         msg = f"{path}: no top-level 'headline' object (expected the output of `altresponse evaluate --json`)"
-        raise InputError(msg)
+        raise UsageError(msg)
     return doc
 
 
