@@ -85,6 +85,8 @@ def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
                 x=alt.X("yearmonth(month):T", title="Month"),
                 y=alt.Y("n:Q", title="Calls a day" if per_day else "Calls"),
                 color=alt.Color("group:N", scale=alt.Scale(domain=["eligible", "all calls"], range=["#1b7837", "#969696"]), title=""),
+                # dashes as well as colour: the two lines coincide when all calls are eligible
+                strokeDash=alt.StrokeDash("group:N", scale=alt.Scale(domain=["eligible", "all calls"], range=[[1, 0], [6, 4]]), title=""),
                 tooltip=tooltip,
             ).properties(width=WIDTH, height=220),
         ))
