@@ -138,6 +138,27 @@ def _data_values(spec):
             yield from _data_values(v)
 
 
+def test_every_published_total_is_the_same_grand_total(durham_site):
+    """Two tables with different totals would publish their difference (4 calls with no beat
+    in the sample) unsuppressed; every table's total is all calls."""
+    site, _ = durham_site
+    totals = set()
+    for path in (site / "data").glob("*.csv"):
+        df = pd.read_csv(path)
+        last = df.iloc[-1]
+        assert last.iloc[0] == "Total"
+        totals.add(int(last.iloc[-1]))
+    assert totals == {4033}
+
+
+def test_calls_without_a_beat_are_a_row_of_their_own():
+    from altresponse.publish.figures import NO_BEAT, calls_by_beat
+
+    t = ibis.memtable(pd.DataFrame({"beat": ["111"] * 30 + ["112"] * 20 + [None] * 4}))
+    beats = calls_by_beat(t)
+    assert beats.to_dict() == {"111": 30, "112": 20, NO_BEAT: 4}
+
+
 def test_durham_site_reads_the_program_file_and_says_what_is_missing(durham_site):
     site, _ = durham_site
     text = (site / "index.html").read_text()

@@ -27,6 +27,7 @@ REASON_NAMES = {
     "excluded_by_call_taker": "the call-taker judged it unsafe or unsuitable",
     "caller_declined": "the caller declined",
     "other": "other reason",
+    "none recorded": "no reason recorded",
 }
 OUTCOME_NAMES = {
     "reached": "reached, not yet connected",
@@ -75,11 +76,19 @@ def eligible_calls(classified) -> tuple[int, int]:
     return int(row["eligible"] or 0), int(row["calls"])
 
 
+NO_BEAT = "no beat recorded"
+
+
 def calls_by_beat(classified) -> pd.Series:
-    """Calls per beat (the CAD's beat; calls with none are left out of the map)."""
-    t = classified.filter(classified.beat.notnull())
+    """Calls per beat (the CAD's beat), with calls that have none as their own row.
+
+    The row for "no beat recorded" keeps the table's total equal to all calls: left out, the
+    difference between this total and the page's would publish that count unsuppressed.
+    """
+    t = classified.mutate(beat=classified.beat.fill_null(NO_BEAT))
     df = t.group_by("beat").aggregate(calls=t.count()).to_pandas()
-    return df.set_index("beat")["calls"].astype("int64").sort_index()
+    out = df.set_index("beat")["calls"].astype("int64")
+    return out.reindex(sorted(out.index, key=lambda b: (b == NO_BEAT, str(b))))
 
 
 def data_as_of(classified) -> dt.date | None:
@@ -94,7 +103,9 @@ def outcome_tables(outcomes: pd.DataFrame) -> dict[str, Any]:
     df = outcomes.assign(month=outcomes["week"].map(_month))
     sent = df.pivot_table(index="month", columns="sent", values="calls", aggfunc="sum", fill_value=0)
     sent = sent.rename(columns=lambda s: SENT_NAMES.get(s, s)).astype("int64").sort_index()
-    not_sent = df[(df["sent"] != "recommended_team") & df["reason"].notna()]
+    # every call no team took, a missing reason included: the reasons' total must equal the sent
+    # table's total minus its team column, or their difference would publish a count unsuppressed
+    not_sent = df[df["sent"] != "recommended_team"].assign(reason=lambda d: d["reason"].fillna("none recorded"))
     reasons = not_sent.groupby("reason")["calls"].sum().rename(index=lambda r: REASON_NAMES.get(r, r)).astype("int64")
     team = df[df["sent"] == "recommended_team"]
     known = team[team["backup_requested"].notna()]

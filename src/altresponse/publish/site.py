@@ -270,7 +270,7 @@ def _beat_section(page: _Page, beats: pd.Series, geojson, program) -> None:
         features, prop = beat_features(geojson, [str(b) for b in beats.index])
         if prop is not None:
             features = [_round_feature(f) for f in features]
-            shown = pub[pub["beat"] != "Total"]
+            shown = pub[~pub["beat"].isin(["Total", figures.NO_BEAT])]
             values = {str(b): float(v) for b, v in zip(shown["beat"], shown["calls"]) if not pd.isna(v)}
             hidden = {str(b) for b, v in zip(shown["beat"], shown["calls"]) if pd.isna(v)}
             page.specs["chart-calls_by_beat"] = beat_map(features, values, value_title="Calls", hidden=hidden,
@@ -285,11 +285,11 @@ def _beat_section(page: _Page, beats: pd.Series, geojson, program) -> None:
     else:
         body.append('<p class="needs">No beats map was given, so beats are listed, not drawn.</p>')
     body.append(_table(page, "calls_by_beat", "calls by beat", pub))
-    shown = pub[(pub["beat"] != "Total") & pub["calls"].notna()]
+    shown = pub[~pub["beat"].isin(["Total", figures.NO_BEAT]) & pub["calls"].notna()]
     if len(shown) and pub["calls"].iloc[-1] is not pd.NA and not pd.isna(pub["calls"].iloc[-1]):
         top = shown.sort_values("calls", ascending=False).iloc[0]
         page.glance.append((f"Beat {top['beat']} has the most calls ({fmt.count(top['calls'])}, "
-                            f"{fmt.share(top['calls'] / pub['calls'].iloc[-1], 0)} of calls with a beat).", "beats"))
+                            f"{fmt.share(top['calls'] / pub['calls'].iloc[-1], 0)} of all calls).", "beats"))
     page.add("beats", "Where the calls are", "".join(body), "Which neighbourhoods call most?")
 
 
