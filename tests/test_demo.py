@@ -20,13 +20,14 @@ def test_demo_runs_every_step_on_the_bundled_sample(tmp_path):
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     # Each step is shown as the command a user would type.
-    for verb in ("ingest", "quality", "classify", "report", "plan", "simulate"):
+    for verb in ("ingest", "quality", "classify", "report", "publish", "plan", "simulate"):
         assert f"$ altresponse {verb}" in result.output
     report = json.loads((out / "report" / "report.json").read_text())
     # The bundled sample is Durham's real 2021 subset: 4,033 calls.
     assert report["volume"]["available"] is True
     assert "4,033" in report["volume"]["headline"]
     assert (out / "report" / "report.html").stat().st_size > 10_000
+    assert (out / "site" / "index.html").stat().st_size > 10_000  # the public page
     # The sample holds ten of the twelve pilot beats plus two others; the report says so.
     gap = report["planning"]["findings"][0]
     assert "(114, 413) have no calls" in gap and "outside the area (213, 222)" in gap

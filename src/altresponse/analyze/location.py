@@ -89,6 +89,18 @@ def location(classified: ir.Table) -> dict[str, Any]:
             )
     else:
         gaps["by_district"] = "The source has beats but no districts."
+    if has_beat and has_district and "district" in tables["by_beat"].columns:
+        # beats are the CAD's own; a call's district can come from where its point falls, so a
+        # district's total need not be the sum of "its" beats: say so rather than leave a puzzle
+        beat_sums = tables["by_beat"].groupby("district")["calls"].sum()
+        district_totals = tables["by_district"].set_index("district")["calls"]
+        differ = [d for d in district_totals.index if int(beat_sums.get(d, 0)) != int(district_totals[d])]
+        if differ:
+            findings.append(
+                f"District totals differ from the sum of their beats in {len(differ)} of {len(district_totals)} districts: "
+                "a call's beat is the one the dispatch record gives, its district the one its map point falls in, "
+                "and the two disagree for some calls (see the ingest's beat check)."
+            )
     if not headline:
         headline = f"{total:,} calls placed in {numbers.get('beats', numbers.get('districts', 0))} areas; none is eligible."
     return section(headline, findings=findings, numbers=numbers, tables=tables, gaps=gaps)

@@ -229,10 +229,10 @@ def _findings(chosen, sim, sim_plan, numbers, current, open_hours, assumptions) 
     util, fallback = _stat(sim, "utilization"), _stat(sim, "fallback_to_police")
     freed = _stat(sim, "police_unit_hours_freed_per_year")
     out.append(
-        f"Simulation of the program ({numbers['replications']} replications): wait for a team median "
+        f"Simulation of the program ({numbers['replications']} simulated runs over the data's calls, seed {numbers['seed']}): wait for a team median "
         f"{_minutes_fmt(wait50['mean'])}, 90th percentile {_minutes_fmt(wait90['mean'])}{_ci(wait90, _minutes_fmt)}; "
         f"teams busy {pct(util['mean'])}{_ci(util, _share_fmt)} of their hours; "
-        f"{(fallback['mean'] or 0):,.0f} calls per replication fall back to police for want of a free team; "
+        f"{(fallback['mean'] or 0):,.0f} calls in each run fall back to police for want of a free team; "
         f"{(freed['mean'] or 0):,.0f} police unit-hours a year freed."
     )
     plan_answered = _stat(sim_plan, "answered_share")
@@ -245,13 +245,20 @@ def _findings(chosen, sim, sim_plan, numbers, current, open_hours, assumptions) 
         out.append("What-ifs (share of eligible calls answered): " + ", ".join(named) + ".")
     if sim.get("teams_for_target") is not None:
         out.append(f"{sim['teams_for_target']} team(s) working 24/7 citywide answer {pct(sim.get('staffing_target'))} of eligible calls.")
-    out.append(
+    out.append(_plain_words(
         f"Assumptions: time on scene — {assumptions['time_on_scene']}; travel — {assumptions['travel']}; "
         f"a call waiting more than {assumptions['max_wait_minutes']:g} min falls back to police; "
         f"plan capacity {assumptions['plan_calls_per_team_hour']:.2f} calls per team-hour at most "
         f"{assumptions['plan_max_utilization']:.0%} busy ({assumptions['plan_busy_minutes']})."
-    )
+    ))
     return out
+
+
+def _plain_words(text: str) -> str:
+    """The simulation's own terms in words a director reads (the simulation keeps its terms)."""
+    for jargon, plain in (("CV ", "spread (coefficient of variation) "), ("haversine from base", "straight-line distance from the base")):
+        text = text.replace(jargon, plain)
+    return text
 
 
 def _assumptions(chosen, sim, *, replications, seed, when) -> dict[str, Any]:

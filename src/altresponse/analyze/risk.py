@@ -171,3 +171,51 @@ def _flags_finding(flags: pd.DataFrame) -> str:
             " of those elevated or high"
         )
     return text + "."
+
+
+def rules_that_cannot_fire(classified: ir.Table, program) -> list[str]:
+    """Which of the program's risk rules this data cannot fire, and why, in plain words.
+
+    A rule whose input is empty (no narrative, no priority, no use-of-force history, no
+    violent calls to build a premise history from) marks no call, so "0% at risk" would read
+    as reassurance when it is only missing data. The report says these before any share.
+
+    Parameters
+    ----------
+    classified
+        The classified calls table.
+    program
+        The :class:`altresponse.program.Program` whose ``risk_rules`` are checked.
+
+    Returns
+    -------
+    list of str
+        One sentence per rule that cannot fire (empty when every rule has its inputs).
+    """
+    t = classified
+    total = int(scalar(t.count()))
+    if total == 0 or not getattr(program, "risk_rules", None):
+        return []
+
+    def filled(col: str) -> int:
+        return int(scalar(t[col].count())) if col in t.columns else 0
+
+    narrative, priority, force = filled("narrative"), filled("priority"), filled("premise_force")
+    violent = int(scalar(count_if(t.category == "violent_crime"))) if "category" in t.columns else 0
+    history = int(scalar(count_if(t.premise_violence > 0))) if "premise_violence" in t.columns else 0
+    out = []
+    for rule in program.risk_rules:
+        why = None
+        if rule.words and not narrative:
+            why = (f"listens for {', '.join(rule.words)} words, but the narrative is empty in all {total:,} calls, "
+                   "so it hears only the call-type description")
+        elif rule.premise_force_at_least and not force:
+            why = "needs use-of-force history at the place, and the store holds no use-of-force data"
+        elif rule.premise_violence_at_least and not history:
+            why = ("needs earlier violent calls at the same place, and " +
+                   ("the data hold no call of a violent type (a filtered extract?)" if not violent else "no place has one"))
+        elif rule.priority_at_most and not priority:
+            why = f"needs the call's priority, which is empty in all {total:,} calls"
+        if why:
+            out.append(f"Rule {rule.id} ({rule.level}) cannot fire: it {why}.")
+    return out

@@ -39,6 +39,9 @@ _adapter_cli.register(app)
 from . import simulate as _simulate  # noqa: E402
 
 _simulate.register(app)
+from . import publish as _publish  # noqa: E402
+
+_publish.register(app)
 
 
 def main() -> None:

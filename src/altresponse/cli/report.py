@@ -68,9 +68,11 @@ def register(app) -> None:
             f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         ]
         title = f"{prog.name or prog.id}: call analysis for planning"
-        written = report_mod.write_report(sections, out, title=title, meta=meta, beats=beats_path)
+        written = report_mod.write_report(sections, out, title=title, meta=meta, beats=beats_path, program=prog)
         for key, ok in written["sections"].items():
             line = sections[key].get("headline") if ok else "not available: " + sections[key].get("why", "")
+            for lead in sections[key].get("lead", []) if ok else []:  # e.g. risk rules that cannot fire, before the share
+                err_console.print(f"  {key:<14} {lead}", highlight=False, soft_wrap=True)
             err_console.print(f"  {key:<14} {line}", highlight=False, soft_wrap=True)
         err_console.print(f"report: wrote {written['html']}, {written['json']} and {len(written['csv'])} CSVs", highlight=False)
         if as_json:

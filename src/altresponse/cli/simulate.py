@@ -56,10 +56,13 @@ def register(app) -> None:
         if as_json:
             print_json(result)
             return
+        from .. import fmt
+
+        err_console.print(f"simulated {replications} run(s), seed {seed} (the report's planning section uses seed 0)")
         for name in ("answered_share", "wait_minutes_p50", "wait_minutes_p90", "utilization", "fallback_to_police", "police_unit_hours_freed_per_year"):
-            s = result[name]
-            ci = "" if s["ci_low"] is None else f"  (95% CI {s['ci_low']:.3g} .. {s['ci_high']:.3g})"
-            err_console.print(f"{name:>34}: {s['mean'] if s['mean'] is None else format(s['mean'], '.3g')}{ci}")
+            s, kind = result[name], fmt.kind_of(name)
+            ci = "" if s["ci_low"] is None else f"  (95% CI {fmt.interval(s['ci_low'], s['ci_high'], kind=kind)})"
+            err_console.print(f"{name:>34}: {fmt.value(s['mean'], kind=kind)}{ci}")
         for row in result["what_ifs"]:
-            err_console.print(f"  what-if {row['scenario']:>14}: answered {row['answered_share']:.1%}, utilization {row['utilization']:.1%}")
+            err_console.print(f"  what-if {row['scenario']:>14}: answered {fmt.share(row['answered_share'])}, utilization {fmt.share(row['utilization'])}")
         err_console.print(f"teams for {result.get('staffing_target', 0.9):.0%} (24/7 citywide): {result['teams_for_target']}")

@@ -67,6 +67,15 @@ def build_sections(
     says so (the CLI passes today by default).
     """
     sections = analyze(classified, force=force)
+    risk = sections.get("risk", {})
+    if program is not None and risk.get("available"):
+        from ..analyze.risk import rules_that_cannot_fire
+
+        cannot = rules_that_cannot_fire(classified, program)
+        if cannot:  # said before any share: a 0% from rules that cannot fire is missing data, not safety
+            risk["lead"] = [
+                f"{len(cannot)} of {len(program.risk_rules)} risk rules cannot fire on this data, so the share below "
+                "counts only what the other rules can see:", *cannot]
     if planning is False:
         return sections
     if planning is None:
@@ -137,50 +146,31 @@ def sections_to_json(sections: dict[str, dict]) -> dict[str, Any]:
     return out
 
 
-_VEGA_JS: dict[str, str] = {}
-
-
-def _vega_js() -> str:
-    """The vega-embed + Vega + Vega-Lite bundle (vl-convert builds it offline; ~8 s, so kept
-    for the process and in ``~/.cache/altresponse``)."""
-    import os
-
-    import vl_convert as vlc
-    from altair.utils._importers import vl_version_for_vl_convert
-
-    version = f"{vl_version_for_vl_convert()}-{getattr(vlc, '__version__', 'x')}"
-    if version in _VEGA_JS:
-        return _VEGA_JS[version]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "altresponse" / f"vega-embed-{version}.js"
-    try:
-        text = cache.read_text()
-    except OSError:
-        text = vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text)
-            tmp.replace(cache)
-        except OSError:
-            pass  # a read-only home only costs time
-    _VEGA_JS[version] = text
-    return text
-
-
-def render(sections: dict[str, dict], *, title: str, meta: list[str], beat_features: list[dict] | None = None) -> str:
-    """The report page as one HTML string."""
+def render(
+    sections: dict[str, dict],
+    *,
+    title: str,
+    meta: list[str],
+    beat_features: list[dict] | None = None,
+    program=None,
+) -> str:
+    """The report page as one HTML string (the shared :mod:`altresponse.layout`)."""
+    from .. import layout
     from . import charts as charts_mod
-    from .html import TITLES, page, section_html
+    from ._names import display_names, display_section, long_table, summary_findings
+    from .html import TITLES, section_html
 
+    names = display_names(program)
     specs: dict[str, dict] = {}
     blocks, nav = [], []
     for key, sec in sections.items():
         built = []
         if sec.get("available"):
+            shown = display_section(sec, names)  # plain names in the charts; the CSVs keep codes
             builder = charts_mod.BUILDERS.get(key)
             pairs = []
             if builder is not None:
-                pairs = builder(sec, beat_features) if key == "location" else builder(sec)
+                pairs = builder(shown, beat_features) if key == "location" else builder(shown)
             for i, (caption, chart) in enumerate(pairs):
                 chart_id = f"chart-{key}-{i}"
                 spec = chart.to_dict()
@@ -191,9 +181,16 @@ def render(sections: dict[str, dict], *, title: str, meta: list[str], beat_featu
                 specs[chart_id] = spec
                 built.append((chart_id, caption, spec))
         csv_names = {name: f"{key}__{name}.csv" for name in sec.get("tables", {})}
-        blocks.append(section_html(key, sec, built, csv_names))
+        wide = {}
+        for name, df in sec.get("tables", {}).items():
+            reshaped = long_table(df) if isinstance(df, pd.DataFrame) else None
+            if reshaped is not None:
+                wide[name] = reshaped
+        alt_texts = {cid: f"{cap}. The numbers are in the table below." for cid, cap, _ in built}
+        blocks.append(section_html(key, sec, built, csv_names, names=names, alt_texts=alt_texts, wide_tables=wide))
         nav.append((key, TITLES.get(key, key)))
-    return page(title=title, meta=meta, sections_html=blocks, nav=nav, specs=specs, vega_js=_vega_js())
+    summary = layout.summary(summary_findings(sections, program))
+    return layout.page(title, blocks, confidential=True, meta=meta, nav=nav, summary_html=summary, specs=specs)
 
 
 def write_report(
@@ -203,6 +200,7 @@ def write_report(
     title: str = "Care-first response: call analysis",
     meta: list[str] | None = None,
     beats: str | Path | None = None,
+    program=None,
 ) -> dict[str, Any]:
     """Write report.html, report.json and one CSV per table into ``out``.
 
@@ -240,7 +238,7 @@ def write_report(
     for key in SECTIONS:
         doc.setdefault(key, {"available": False, "why": "not computed"})
     (out / "report.json").write_text(json.dumps(doc, indent=2, allow_nan=False, default=str))
-    (out / "report.html").write_text(render(sections, title=title, meta=list(meta or []), beat_features=features))
+    (out / "report.html").write_text(render(sections, title=title, meta=list(meta or []), beat_features=features, program=program))
     return {
         "html": str(out / "report.html"),
         "json": str(out / "report.json"),

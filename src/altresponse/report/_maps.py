@@ -47,3 +47,63 @@ def _norm(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def beat_map(
+    features: list[dict],
+    values: dict[str, float | None],
+    *,
+    area: str = "beat",
+    value_title: str = "Eligible calls",
+    hidden: set[str] | frozenset[str] = frozenset(),
+    hidden_label: str = "hidden",
+    width: int = 640,
+    height: int = 460,
+):
+    """A choropleth of beats that tells no-data beats from zero, and labels every beat.
+
+    Parameters
+    ----------
+    features
+        From :func:`beat_features` (``properties.beat`` set).
+    values
+        Beat → value; a beat absent from ``values`` has no data (drawn white with a dashed
+        outline and labelled "no data"), a beat with 0 is coloured as zero.
+    hidden
+        Beats whose value is withheld (the public site's small cells): grey, labelled ``hidden_label``.
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    import altair as alt
+
+    feats, labels = [], []
+    for f in features:
+        b = f["properties"]["beat"]
+        state = "hidden" if b in hidden else ("data" if b in values and values[b] is not None else "no data")
+        v = values.get(b) if state == "data" else None
+        text = f"{b}: {v:,.0f}" if state == "data" else f"{b}: {hidden_label if state == 'hidden' else 'no data'}"
+        feats.append({"type": "Feature", "properties": {"beat": b, "value": v, "state": state, "label": text}, "geometry": f["geometry"]})
+        if state != "no data" or len(features) <= 20:  # a citywide map labels the beats the data covers
+            c = shape(f["geometry"]).representative_point()
+            labels.append({"lon": round(c.x, 4), "lat": round(c.y, 4), "label": text})
+    data = alt.Data(values=feats)
+    # frame the beats that have data (a citywide outline would shrink them to a corner); others are clipped
+    framed = [f for f in feats if f["properties"]["state"] != "no data"] or feats
+    tooltip = [alt.Tooltip("properties.label:N", title=area)]
+    base = alt.Chart(data).mark_geoshape(fill="#ffffff", stroke="#555", strokeDash=[3, 2], strokeWidth=0.8, clip=True).encode(tooltip=tooltip)
+    shaded = alt.Chart(data).transform_filter("datum.properties.state == 'hidden'").mark_geoshape(
+        fill="#cfcfcf", stroke="white", strokeWidth=0.6, clip=True).encode(tooltip=tooltip)
+    coloured = alt.Chart(data).transform_filter("datum.properties.state == 'data'").mark_geoshape(
+        stroke="white", strokeWidth=0.6, clip=True).encode(
+        color=alt.Color("properties.value:Q", title=value_title, scale=alt.Scale(scheme="greens", domainMin=0)),
+        tooltip=tooltip)
+    size = 11 if len(labels) <= 15 else 9  # a citywide map has many small beats
+    text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#111", stroke="white",
+                                                         strokeWidth=3, strokeOpacity=0.8).encode(
+        longitude="lon:Q", latitude="lat:Q", text="label:N")
+    text_top = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#111").encode(
+        longitude="lon:Q", latitude="lat:Q", text="label:N")
+    fit = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]} for f in framed]
+    return alt.layer(base, shaded, coloured, text, text_top).project(type="mercator", fit=fit).properties(width=width, height=height)

@@ -12,6 +12,8 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
+from ._maps import beat_map
+
 WIDTH = 640
 EL_COLORS = alt.Scale(domain=["eligible", "other"], range=["#1b7837", "#bdbdbd"])
 RISK_COLORS = alt.Scale(domain=["low", "elevated", "high", "unknown"], range=["#a6dba0", "#fdb863", "#d7301f", "#d9d9d9"])
@@ -83,6 +85,8 @@ def volume_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
                 x=alt.X("yearmonth(month):T", title="Month"),
                 y=alt.Y("n:Q", title="Calls a day" if per_day else "Calls"),
                 color=alt.Color("group:N", scale=alt.Scale(domain=["eligible", "all calls"], range=["#1b7837", "#969696"]), title=""),
+                # dashes as well as colour: the two lines coincide when all calls are eligible
+                strokeDash=alt.StrokeDash("group:N", scale=alt.Scale(domain=["eligible", "all calls"], range=[[1, 0], [6, 4]]), title=""),
                 tooltip=tooltip,
             ).properties(width=WIDTH, height=220),
         ))
@@ -136,26 +140,10 @@ def location_charts(sec: dict, features: list[dict] | None = None) -> list[tuple
     area = "beat" if by_beat is not None else "district"
     mapped = by_beat if by_beat is not None else _table(sec, "by_district")
     if mapped is not None and features:
-        values = mapped.set_index(area)
-        feats = []
-        for f in features:
-            b = f["properties"]["beat"]
-            props = {"beat": b, "eligible_calls": 0, "calls": 0, "share_eligible": None}
-            if b in values.index:
-                row = values.loc[b]
-                props.update(eligible_calls=int(row["eligible_calls"]), calls=int(row["calls"]), share_eligible=float(row["share_eligible"]))
-            feats.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
+        values = {str(b): float(v) for b, v in zip(mapped[area], mapped["eligible_calls"])}
         charts.append((
-            f"Eligible calls per {area} (map)",
-            alt.Chart(alt.Data(values=feats)).mark_geoshape(stroke="white", strokeWidth=0.6).encode(
-                color=alt.Color("properties.eligible_calls:Q", title="Eligible calls", scale=alt.Scale(scheme="greens")),
-                tooltip=[
-                    alt.Tooltip("properties.beat:N", title=area),
-                    alt.Tooltip("properties.eligible_calls:Q", title="eligible calls", format=","),
-                    alt.Tooltip("properties.calls:Q", title="calls", format=","),
-                    alt.Tooltip("properties.share_eligible:Q", title="share eligible", format=".0%"),
-                ],
-            ).project(type="mercator").properties(width=WIDTH, height=460),
+            f"Eligible calls per {area} (map): each {area} is labelled with its count; white with a dashed edge means no calls in the data",
+            beat_map(features, values, area=area, width=WIDTH),
         ))
     for name, key in (("by_beat", "beat"), ("by_district", "district")):
         df = _table(sec, name)
@@ -315,7 +303,7 @@ def planning_charts(sec: dict) -> list[tuple[str, alt.Chart]]:
         order = list(ifs["scenario"])
         bars = alt.Chart(ifs).mark_bar(color="#1b7837").encode(
             y=alt.Y("scenario:N", sort=order, title=""),
-            x=alt.X("answered_share:Q", title="Share of eligible calls answered by a team (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("answered_share:Q", title="Share answered by a team (simulated)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             tooltip=["scenario", "teams", "area", "hours", alt.Tooltip("answered_share:Q", format=".1%"), alt.Tooltip("answered_share_ci_low:Q", format=".1%"), alt.Tooltip("answered_share_ci_high:Q", format=".1%"), alt.Tooltip("utilization:Q", format=".0%")],
         )
         whiskers = alt.Chart(ifs[ifs["answered_share_ci_low"].notna()]).mark_rule(color="black").encode(
