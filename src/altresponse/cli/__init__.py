@@ -30,6 +30,11 @@ from . import classify, demo, ingest, plan, report, synth, types  # noqa: E402
 for _module in (ingest, synth, types, classify, report, plan, demo):
     _module.register(app)
 
+from . import db, followups, keys, serve  # noqa: E402
+
+for _module in (serve, db, keys, followups):
+    _module.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""
