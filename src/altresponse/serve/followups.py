@@ -14,7 +14,7 @@ import uuid
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 
 from .audit import audit_row
 from .db import decisions, followups
@@ -157,31 +157,29 @@ def patch(engine, cipher, who, fid: str, body: FollowupPatch) -> dict | None:
     if body.services is not None and body.outcome != "connected":
         raise FieldError("services", "services go with outcome 'connected'")
     now = _now()
+    values: dict = {"updated_at": now, "version": body.version + 1}
+    contact_at = None
+    if body.attempt is not None:
+        values["attempts"] = followups.c.attempts + 1
+        if body.attempt.result == "reached":
+            contact_at = body.attempt.at or now
+    if body.outcome is not None:
+        values.update(outcome=body.outcome, status="closed", services=body.services)
+        if body.outcome in ("reached", "connected", "declined"):
+            contact_at = contact_at or now  # they spoke: a contact, even if no attempt was logged
+    if contact_at is not None:
+        values["first_contact_at"] = func.coalesce(followups.c.first_contact_at, contact_at)
     with engine.begin() as conn:
+        # The write comes first and carries the version check: SQLite takes its write lock here
+        # (no read-then-upgrade race), and a navigator who read the same version updates nothing.
+        res = conn.execute(update(followups).where(and_(followups.c.id == fid, followups.c.version == body.version))
+                           .values(**values))
         row = conn.execute(select(followups).where(followups.c.id == fid)).first()
         if row is None:
             return None
-        cur = row._mapping
-        if cur["version"] != body.version:
-            raise Conflict(_public(cur, None))
-        values: dict = {"updated_at": now, "version": body.version + 1}
-        if body.attempt is not None:
-            at = body.attempt.at or now
-            values["attempts"] = cur["attempts"] + 1
-            if body.attempt.result == "reached" and cur["first_contact_at"] is None:
-                values["first_contact_at"] = at
-        if body.outcome is not None:
-            values.update(outcome=body.outcome, status="closed", services=body.services)
-            if body.outcome in ("reached", "connected", "declined") and cur["first_contact_at"] is None \
-                    and "first_contact_at" not in values:
-                values["first_contact_at"] = now
-        # The version in the WHERE clause makes the check and the write one step: a racing
-        # writer that read the same version updates nothing and gets 409.
-        res = conn.execute(update(followups).where(and_(followups.c.id == fid, followups.c.version == body.version))
-                           .values(**values))
         if res.rowcount != 1:
-            raise Conflict(_public(cur, None))
-        new = {**dict(cur), **values}
+            raise Conflict(_public(row._mapping, None))
+        new = dict(row._mapping)
         record = _public(new, None)
         conn.execute(*_insert(audit_row(who, "followup_update", fid, input=body.model_dump(mode="json"), output=record, at=now)))
     return _public(new, cipher)
