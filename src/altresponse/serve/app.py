@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth import Principal, requires
@@ -26,6 +27,23 @@ from .triage import FieldError, OutcomeRequest, TriageRequest
 
 log = logging.getLogger("altresponse.serve")
 MAX_BODY = 64 * 1024
+
+
+class Problem(BaseModel):
+    field: str | None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error: a list of problems, each naming the field when there is one."""
+
+    detail: list[Problem]
+
+
+def _errs(*codes: int) -> dict:
+    text = {401: "no or unknown API key", 403: "the key's role may not use this", 404: "no such record",
+            409: "stale version: reload and apply again", 413: "body over 64 KB", 422: "invalid input (the field is named)"}
+    return {c: {"model": ErrorBody, "description": text[c]} for c in (401, 403, 413, 422, *codes)}
 
 
 @dataclass
@@ -190,7 +208,7 @@ def _api(app: FastAPI) -> None:
         """Liveness: no key needed, touches nothing."""
         return {"ok": True}
 
-    @app.post("/v1/triage", status_code=201, tags=["triage"])
+    @app.post("/v1/triage", status_code=201, tags=["triage"], responses=_errs())
     async def triage(body: TriageRequest, request: Request, who: Principal = Depends(requires("call_taker"))) -> dict:
         """Recommend a response for a call; the decision is on disk before this answers."""
         from .triage_store import decision_rows
@@ -202,7 +220,7 @@ def _api(app: FastAPI) -> None:
         await state.writer.write(decision_rows(state, who, body, doc, now))
         return doc
 
-    @app.get("/v1/triage/{decision_id}", tags=["triage"])
+    @app.get("/v1/triage/{decision_id}", tags=["triage"], responses=_errs(404))
     def get_decision(decision_id: str, request: Request, who: Principal = Depends(requires("call_taker", "analyst"))) -> dict:
         """A past decision as it was returned (from the audit log)."""
         from .triage_store import load_decision
@@ -212,7 +230,7 @@ def _api(app: FastAPI) -> None:
             raise HTTPException(404, f"decision_id: no decision {decision_id!r}")
         return doc
 
-    @app.post("/v1/triage/{decision_id}/outcome", status_code=201, tags=["triage"])
+    @app.post("/v1/triage/{decision_id}/outcome", status_code=201, tags=["triage"], responses=_errs(404))
     async def outcome(decision_id: str, body: OutcomeRequest, request: Request,
                       who: Principal = Depends(requires("call_taker"))) -> dict:
         """What was sent; for a care-eligible call that got no care team, the reason."""
@@ -225,13 +243,13 @@ def _api(app: FastAPI) -> None:
         await state.writer.write(rows)
         return doc
 
-    @app.post("/v1/referrals", status_code=201, tags=["care navigation"])
+    @app.post("/v1/referrals", status_code=201, tags=["care navigation"], responses=_errs())
     def referral(body: ReferralRequest, request: Request, who: Principal = Depends(requires("navigator"))) -> dict:
         """Open a follow-up after an encounter (due 48 h later)."""
         s = request.app.state
         return open_referral(s.engine, s.cipher, who, body)
 
-    @app.get("/v1/followups", tags=["care navigation"])
+    @app.get("/v1/followups", tags=["care navigation"], responses=_errs())
     def followups(request: Request, status: str | None = Query("open", pattern="^(open|closed|any)$"),
                   due_before: dt.datetime | None = Query(None), limit: int = Query(200, ge=1, le=1000),
                   who: Principal = Depends(requires("navigator"))) -> dict:
@@ -242,7 +260,7 @@ def _api(app: FastAPI) -> None:
         items = queue(s.engine, s.cipher, status=None if status == "any" else status, due_before=due_before, limit=limit)
         return {"followups": items, "count": len(items)}
 
-    @app.get("/v1/followups/{followup_id}", tags=["care navigation"])
+    @app.get("/v1/followups/{followup_id}", tags=["care navigation"], responses=_errs(404))
     def followup(followup_id: str, request: Request, who: Principal = Depends(requires("navigator"))) -> dict:
         s = request.app.state
         found = get_followup(s.engine, s.cipher, followup_id)
@@ -250,7 +268,7 @@ def _api(app: FastAPI) -> None:
             raise HTTPException(404, f"followup_id: no follow-up {followup_id!r}")
         return found
 
-    @app.patch("/v1/followups/{followup_id}", tags=["care navigation"])
+    @app.patch("/v1/followups/{followup_id}", tags=["care navigation"], responses=_errs(404, 409))
     def update_followup(followup_id: str, body: FollowupPatch, request: Request,
                         who: Principal = Depends(requires("navigator"))):
         """Record an attempt and/or the outcome; 409 if ``version`` is stale."""
@@ -265,21 +283,21 @@ def _api(app: FastAPI) -> None:
             raise HTTPException(404, f"followup_id: no follow-up {followup_id!r}")
         return found
 
-    @app.get("/v1/stats/outcomes", tags=["analysis"])
+    @app.get("/v1/stats/outcomes", tags=["analysis"], responses=_errs())
     def stats_outcomes(request: Request, who: Principal = Depends(requires("analyst"))) -> dict:
         """Calls per week, beat, recommendation, what was sent and why (counts only)."""
         from .export import outcome_counts_engine
 
         return {"rows": outcome_counts_engine(request.app.state.engine).to_dict(orient="records")}
 
-    @app.get("/v1/stats/followups", tags=["analysis"])
+    @app.get("/v1/stats/followups", tags=["analysis"], responses=_errs())
     def stats_followups(request: Request, who: Principal = Depends(requires("analyst"))) -> dict:
         """Follow-ups per week, beat and outcome, with first contact within 48 h (counts only)."""
         from .export import followup_counts_engine
 
         return {"rows": followup_counts_engine(request.app.state.engine).to_dict(orient="records")}
 
-    @app.post("/v1/admin/reload", tags=["service"])
+    @app.post("/v1/admin/reload", tags=["service"], responses=_errs())
     def reload(request: Request, who: Principal = Depends(requires("admin"))) -> dict:
         """Reload premise history from the store."""
         from .audit import audit_row

@@ -24,7 +24,7 @@ CONTACT_WINDOW = dt.timedelta(hours=48)
 
 def _monday(ts: pd.Series) -> pd.Series:
     d = pd.to_datetime(ts, utc=True).dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
-    return (d - pd.to_timedelta(d.dt.weekday, unit="D")).dt.date
+    return (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.date
 
 
 def _with_engine(db_url: str, fn):
