@@ -35,6 +35,9 @@ def render(app: FastAPI, name: str, status: int = 200, **ctx) -> HTMLResponse:
 def add_screens(app: FastAPI) -> None:
     """Register the page routes on ``app``."""
     app.state.pages = _env()
+    tz = app.state.triage.tz
+    # navigators think in the program's local time, not UTC
+    app.state.pages.filters["local"] = lambda iso: dt.datetime.fromisoformat(iso).astimezone(tz).strftime("%a %d %b %H:%M")
     css = (resources.files("altresponse.serve") / "pages" / "app.css").read_bytes()
 
     @app.get("/static/app.css", include_in_schema=False)

@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from ..taxonomy import UNKNOWN
 
 FLAG_ANSWERS = ("weapon", "violence", "injury")
+DEFAULT_NAMES = {"police": "Police", "ems": "EMS", "fire": "Fire"}
 
 
 class FieldError(ValueError):
@@ -90,6 +91,7 @@ class Triage:
         self.tz = ZoneInfo(program.timezone)
         self.flag_words = {f: program.keywords[f][0] for f in FLAG_ANSWERS if program.keywords.get(f)}
         self.names = {r.id: r.name or r.id for r in program.responses}
+        self.display = {**DEFAULT_NAMES, **self.names}
         self._beat_ids = {b for b in beats.beat if b is not None} if beats is not None else None
         if beats is not None:
             import shapely
@@ -166,7 +168,7 @@ class Triage:
             fallback = {"from": first, "to": rec, "rule": out["recommended_rule"], "why": self._why(out, first, facts)}
         return {
             "recommended_response": rec,
-            "recommended_name": self.names.get(rec, rec),
+            "recommended_name": self.display.get(rec, rec),
             "recommended_rule": out["recommended_rule"],
             "eligible": out["eligible"],
             "risk": {"level": out["risk_level"], "rule": out["risk_rule"]},
