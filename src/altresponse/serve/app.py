@@ -8,6 +8,7 @@ the app. Routes are in this module (API) and :mod:`altresponse.serve.screens` (t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from contextlib import asynccontextmanager
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -24,6 +25,7 @@ from .auth import Principal, requires
 from .followups import Conflict, FollowupPatch, ReferralRequest, open_referral, patch, queue
 from .followups import get as get_followup
 from .triage import FieldError, OutcomeRequest, TriageRequest
+from .triage_store import decision_rows
 
 log = logging.getLogger("altresponse.serve")
 MAX_BODY = 64 * 1024
@@ -208,17 +210,17 @@ def _api(app: FastAPI) -> None:
         """Liveness: no key needed, touches nothing."""
         return {"ok": True}
 
-    @app.post("/v1/triage", status_code=201, tags=["triage"], responses=_errs())
-    async def triage(body: TriageRequest, request: Request, who: Principal = Depends(requires("call_taker"))) -> dict:
+    @app.post("/v1/triage", status_code=201, tags=["triage"], responses={**_errs(), 201: {"description": "The recommendation"}},
+              response_model=None)
+    async def triage(body: TriageRequest, request: Request, who: Principal = Depends(requires("call_taker"))) -> Response:
         """Recommend a response for a call; the decision is on disk before this answers."""
-        from .triage_store import decision_rows
-
         state = request.app.state
         now = dt.datetime.now(dt.UTC)
         doc = state.triage.decide(body, now)
         doc = {"decision_id": str(uuid.uuid4()), **doc, "recorded_at": now.isoformat()}
         await state.writer.write(decision_rows(state, who, body, doc, now))
-        return doc
+        # Encoded here, once: the document is plain JSON types already (the hot path skips re-validation).
+        return Response(json.dumps(doc), status_code=201, media_type="application/json")
 
     @app.get("/v1/triage/{decision_id}", tags=["triage"], responses=_errs(404))
     def get_decision(decision_id: str, request: Request, who: Principal = Depends(requires("call_taker", "analyst"))) -> dict:

@@ -2,7 +2,8 @@
 
 Each triage decision or outcome is a few inserts (the record and its audit row). Requests hand
 them to one :class:`GroupWriter` thread, which commits everything waiting in a single
-transaction (one fsync for many calls) and only then lets the requests answer. A batch that
+transaction (one fsync for many calls; it lingers 1 ms for company) and only then lets the requests
+answer. A batch that
 fails is retried row group by row group, so one bad request cannot fail its neighbours.
 """
 
@@ -13,6 +14,7 @@ import datetime as dt
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 from sqlalchemy import Table
@@ -22,6 +24,9 @@ from .db import audit
 
 log = logging.getLogger("altresponse.serve")
 MAX_BATCH = 512
+# Wait this long after the first waiting write for others to join its transaction: a commit
+# costs far more than a row, and under load one commit per request would starve the event loop.
+LINGER_SECONDS = 0.001
 
 Rows = list[tuple[Table, dict]]
 
@@ -67,9 +72,10 @@ class GroupWriter:
             if item is None:
                 return
             batch = [item]
+            until = time.monotonic() + LINGER_SECONDS
             while len(batch) < MAX_BATCH:
                 try:
-                    nxt = self._q.get_nowait()
+                    nxt = self._q.get(timeout=max(0.0, until - time.monotonic()))
                 except queue.Empty:
                     break
                 if nxt is None:

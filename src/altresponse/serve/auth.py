@@ -109,7 +109,7 @@ def requires(*roles: str):
     """A FastAPI dependency admitting ``roles`` (and ``admin``): 401 without a valid key, 403 for another role."""
     allowed = frozenset(roles) | {"admin"}
 
-    def check(request: Request) -> Principal:
+    async def check(request: Request) -> Principal:
         token = presented_key(request)
         if token is None:
             raise HTTPException(401, "no API key: send Authorization: Bearer KEY", headers={"WWW-Authenticate": "Bearer"})

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ..taxonomy import UNKNOWN
+from .premises import PremiseIndex, premise_key
 
 FLAG_ANSWERS = ("weapon", "violence", "injury")
 DEFAULT_NAMES = {"police": "Police", "ems": "EMS", "fire": "Fire"}
@@ -80,8 +81,6 @@ class Triage:
     """The program, its compiled tree, the type map, beats and premise index, ready for calls."""
 
     def __init__(self, program, tree, typemap, *, beats=None, premises=None):
-        from .premises import PremiseIndex
-
         self.program = program
         self.tree = tree
         self.evaluate = tree.evaluator
@@ -201,6 +200,4 @@ class Triage:
 
 
 def _premise_key(loc: Location) -> str | None:
-    from .premises import premise_key
-
     return premise_key(loc.address, loc.latitude, loc.longitude)
