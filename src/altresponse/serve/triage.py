@@ -91,6 +91,7 @@ class Triage:
         self.flag_words = {f: program.keywords[f][0] for f in FLAG_ANSWERS if program.keywords.get(f)}
         self.names = {r.id: r.name or r.id for r in program.responses}
         self.display = {**DEFAULT_NAMES, **self.names}
+        self._spans = {r.id: [(p.start, p.end) for p in r.periods] for r in tree.responses}
         self._beat_ids = {b for b in beats.beat if b is not None} if beats is not None else None
         if beats is not None:
             import shapely
@@ -186,8 +187,7 @@ class Triage:
         # outside all its periods shows as both False, so look at the periods to tell them apart.
         ia, ih = out[f"in_area_{first}"], out[f"in_hours_{first}"]
         on = self.tree.as_of or facts["received_date"]
-        operating = any((p.start is None or p.start <= on) and (p.end is None or on <= p.end)
-                        for p in self.tree.response(first).periods)
+        operating = any((a is None or a <= on) and (b is None or on <= b) for a, b in self._spans[first])
         if not operating:
             return f"{self.names[first]} is not operating on {on.isoformat()}"
         if ia is None:
