@@ -114,3 +114,13 @@ def test_contact_details_are_never_logged(service, caplog):
     service.get("/v1/followups", "navigator")
     service.post("/v1/triage", "call_taker", json={"type_desc": "CRISIS", "narrative": CONTACT["name"]})
     assert all(v not in caplog.text for v in CONTACT.values())
+
+
+def test_times_with_other_offsets_are_stored_as_utc(service):
+    # 20:00 at -04:00 is 00:00 UTC the next day: later than 22:00 UTC the same day
+    ny = service.post("/v1/referrals", "navigator", json={"encounter_at": "2024-06-04T20:00:00-04:00", "consent": True}).json()
+    utc = service.post("/v1/referrals", "navigator", json={"encounter_at": "2024-06-04T22:00:00+00:00", "consent": True}).json()
+    q = service.get("/v1/followups", "navigator", params={"due_before": "2024-06-06T23:00:00-00:00"}).json()["followups"]
+    assert [f["id"] for f in q] == [utc["id"]]  # the New York one is due 2024-06-07 00:00 UTC
+    got = service.get(f"/v1/followups/{ny['id']}", "navigator").json()
+    assert dt.datetime.fromisoformat(got["due_at"]) == dt.datetime(2024, 6, 7, 0, 0, tzinfo=dt.UTC)

@@ -61,10 +61,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def utc(t: dt.datetime | None) -> dt.datetime | None:
+    """An aware time in UTC: the database stores UTC only (SQLite keeps no offset, so mixed
+    offsets would sort and compare wrongly)."""
+    return None if t is None else t.astimezone(dt.UTC)
+
+
 def open_referral(engine, cipher, who, body: ReferralRequest) -> dict:
     """Insert a follow-up (and its audit row) in one transaction; returns the public record."""
     now = _now()
-    encounter = body.encounter_at or now
+    encounter = utc(body.encounter_at) or now
     contact = body.contact.model_dump(exclude_none=True)
     fid = str(uuid.uuid4())
     with engine.begin() as conn:
@@ -122,7 +128,7 @@ def queue(engine, cipher, *, status: str | None = "open", due_before: dt.datetim
     if status is not None:
         q = q.where(followups.c.status == status)
     if due_before is not None:
-        q = q.where(followups.c.due_at < due_before)
+        q = q.where(followups.c.due_at < utc(due_before))
     q = q.order_by(followups.c.due_at, followups.c.id).limit(limit)
     with engine.connect() as conn:
         return [_public(r._mapping, cipher) for r in conn.execute(q)]
@@ -162,7 +168,7 @@ def patch(engine, cipher, who, fid: str, body: FollowupPatch) -> dict | None:
     if body.attempt is not None:
         values["attempts"] = followups.c.attempts + 1
         if body.attempt.result == "reached":
-            contact_at = body.attempt.at or now
+            contact_at = utc(body.attempt.at) or now
     if body.outcome is not None:
         values.update(outcome=body.outcome, status="closed", services=body.services)
         if body.outcome in ("reached", "connected", "declined"):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .audit import audit_row
 from .db import audit, decisions, outcomes
+from .followups import utc
 from .triage import FieldError, OutcomeRequest, TriageRequest
 
 
@@ -64,7 +65,7 @@ def outcome_rows(state, who, decision_id: str, body: OutcomeRequest) -> tuple[li
     row = {
         "decision_id": decision_id, "recorded_at": now, "sent": body.sent, "reason": body.reason,
         "reason_text_enc": state.cipher.encrypt(body.reason_text), "backup_requested": body.backup_requested,
-        "onscene_at": body.onscene_at, "cleared_at": body.cleared_at, "key_id": who.key_id,
+        "onscene_at": utc(body.onscene_at), "cleared_at": utc(body.cleared_at), "key_id": who.key_id,
     }
     doc = {"decision_id": decision_id, "recorded_at": now.isoformat(), "sent": body.sent, "reason": body.reason,
            "care_team_sent": care_sent, "backup_requested": body.backup_requested,
