@@ -66,3 +66,10 @@ def test_fallback_says_why(service):
     doc = service.post("/v1/triage", "call_taker", json=night).json()
     assert doc["fallback"]["from"] == "crt" and "outside its hours" in doc["fallback"]["why"]
     assert doc["recommended_response"] != "crt"
+
+
+def test_chunked_body_over_64kb_is_413(service):
+    # no Content-Length: the limit is enforced while the body streams in
+    chunks = iter([b'{"type_desc": "' + b"x" * 40_000, b"x" * 40_000 + b'"}'])
+    res = service.client.post("/v1/triage", content=chunks, headers={**service.as_("call_taker"), "content-type": "application/json"})
+    assert res.status_code == 413 and _fields(res) == ["body"]

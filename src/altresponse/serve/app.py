@@ -117,7 +117,8 @@ def create_app(config: ServeConfig) -> FastAPI:
 
 
 class BodyLimit:
-    """Refuse bodies over ``limit`` bytes with 413 (by Content-Length, or while streaming)."""
+    """Refuse bodies over ``limit`` bytes with 413: by Content-Length, or (chunked) by reading at
+    most ``limit`` + 1 bytes here and handing the app the buffered body."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
@@ -125,28 +126,31 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+        length = next((v for k, v in scope.get("headers", ()) if k == b"content-length"), None)
+        if length is not None:
+            if length.isdigit() and int(length) > self.limit:
                 return await _too_large(send, self.limit)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
+            return await self.app(scope, receive, send)  # the server holds the body to its length
+        chunks, size = [], 0
+        while True:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return msg
+            if msg["type"] != "http.request":
+                return await self.app(scope, _replay([msg], receive), send)
+            chunks.append(msg.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await _too_large(send, self.limit)
+            if not msg.get("more_body", False):
+                break
+        body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        return await self.app(scope, _replay([body], receive), send)
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send, self.limit)
 
+def _replay(messages: list, receive):
+    async def replayed():
+        return messages.pop(0) if messages else await receive()
 
-class _TooLarge(Exception):
-    pass
+    return replayed
 
 
 async def _too_large(send, limit: int) -> None:
