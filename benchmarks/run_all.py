@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("simulator vs SimPy (issue 5)", ["simulate_vs_simpy.py"]),
     ("single-call classification (issue 3)", ["classify_single.py"]),
+    ("triage service over loopback (issue 9)", ["serve_load.py"]),
 ]
 
 

@@ -175,14 +175,27 @@ def _instant(t: ir.Table, local: str = "received_local", date: str = "received_d
     return ibis.coalesce(t[local].cast("timestamp"), t[date].cast("timestamp"))
 
 
-def _with_premise_history(t: ir.Table, tree: RuleTree, force: ir.Table | None) -> ir.Table:
+def violent_flag(t: ir.Table, tree: RuleTree) -> ir.IntegerValue:
+    """1 where a typed call counts toward premise history (violent category, weapon or violence words), else 0."""
     text = t.type_desc.cast("string").fill_null("").concat(" ", t.narrative.cast("string").fill_null(""))
-    violent = (
+    return (
         (t.category == "violent_crime").fill_null(False)
         | text.re_search(tree.keywords["weapon"])
         | text.re_search(tree.keywords["violence"])
     ).cast("int64")
-    t = t.mutate(_loc=location_key(t), _ts=_instant(t), _violent=violent)
+
+
+def premise_events(calls: ir.Table, tree: RuleTree, *, typemap=None) -> ir.Table:
+    """Each call's premise key, local instant and violent flag (``_loc``, ``_ts``, ``_violent``).
+
+    What premise history counts, for a service that keeps it in memory (``serve.premises``).
+    """
+    t = _with_types(calls, typemap)
+    return t.select(_loc=location_key(t), _ts=_instant(t), _violent=violent_flag(t, tree))
+
+
+def _with_premise_history(t: ir.Table, tree: RuleTree, force: ir.Table | None) -> ir.Table:
+    t = t.mutate(_loc=location_key(t), _ts=_instant(t), _violent=violent_flag(t, tree))
     # The window runs over a narrow projection and joins back on call_id: over the full-width
     # table it held every column of every call in memory (10M calls: 7.5 GB).
     k = t.select("call_id", "_loc", "_ts", "_violent")
@@ -203,7 +216,14 @@ def _with_premise_history(t: ir.Table, tree: RuleTree, force: ir.Table | None) -
 FORCE_DATE_COLUMNS = ("occurred_local", "occurred_at", "occurred_date", "incident_date", "received_local", "received_date", "date")
 
 
-def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
+def force_points(force: ir.Table) -> tuple[ir.Table, bool]:
+    """Use-of-force incidents as (``_floc``, ``_fts``, ``_fid``) and whether they carry an incident id.
+
+    Raises
+    ------
+    UsageError
+        If the table has no date column or no location.
+    """
     cols = set(force.columns)
     present = [c for c in FORCE_DATE_COLUMNS if c in cols]
     when = present[0] if present else None
@@ -221,13 +241,17 @@ def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
     # rows of one incident (one per officer or subject) count once
     ids = [f[c].cast("string") for c in ("incident_id", "force_id") if c in cols]
     fid = (ibis.coalesce(*ids) if len(ids) > 1 else ids[0]) if ids else None
-    f = f.select(_floc=location_key(f), _fts=fts, _fid=fid if fid is not None else ibis.null("string"))
+    return f.select(_floc=location_key(f), _fts=fts, _fid=fid if fid is not None else ibis.null("string")), fid is not None
+
+
+def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
+    f, has_id = force_points(force)
     keys = t.select(_cid=t.call_id, _loc=t._loc, _ts=t._ts)
     j = keys.join(
         f,
         [keys._loc == f._floc, f._fts < keys._ts, f._fts >= keys._ts - ibis.interval(days=LOOKBACK_DAYS)],
     )
-    counts = j.group_by("_cid").aggregate(_nforce=j._fid.nunique() if fid is not None else j._fts.count())
+    counts = j.group_by("_cid").aggregate(_nforce=j._fid.nunique() if has_id else j._fts.count())
     out = t.left_join(counts, t.call_id == counts._cid)
     out = out.mutate(
         premise_force=ibis.ifelse(out._loc.isnull() | out._ts.isnull(), ibis.null("int64"), out._nforce.fill_null(0).cast("int64"))

@@ -42,6 +42,10 @@ _simulate.register(app)
 from . import publish as _publish  # noqa: E402
 
 _publish.register(app)
+from . import db, followups, keys, serve  # noqa: E402
+
+for _module in (serve, db, keys, followups):
+    _module.register(app)
 
 
 def main() -> None:
