@@ -30,6 +30,10 @@ from . import classify, demo, ingest, plan, report, synth, types  # noqa: E402
 for _module in (ingest, synth, types, classify, report, plan, demo):
     _module.register(app)
 
+from . import evaluate as _evaluate  # noqa: E402
+
+_evaluate.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""
