@@ -150,6 +150,13 @@ def did2s(p: pd.DataFrame, y: str, *, outcome: str | None = None) -> dict:
     flags = check_panel(p, y)
     pf = _pf()
     data = p[["unit", "t", "treated", y]].dropna().copy()
+    # The first stage fits period effects on untreated cells only: a period in which every unit is
+    # treated (after a citywide start) has none, so it cannot be compared with anything and is left out.
+    open_t = set(data.loc[data["treated"] == 0, "t"])
+    if set(data["t"]) - open_t:
+        flags.append(f"{len(set(data['t']) - open_t)} period(s) in which every unit is treated are left out: "
+                     "with no untreated unit they have no comparison")
+        data = data[data["t"].isin(open_t)]
     data["treated"] = data["treated"].astype(bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
