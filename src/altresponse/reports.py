@@ -42,7 +42,7 @@ REPORT_COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("neighborhood", pa.string(), "Neighborhood as the source gives it."),
     ("latitude", pa.float64(), "WGS84 latitude (block level or as published); null when unknown."),
     ("longitude", pa.float64(), "WGS84 longitude."),
-    ("location_text", pa.string(), "Hundred-block location ('15XX E RANDOLPH PL'), never a house address."),
+    ("location_text", pa.string(), "Hundred-block location ('159XX E RANDOLPH PL' for 15987), never a house address."),
     ("time_flags", pa.string(), "Comma-separated time problems kept, not dropped: 'ambiguous_dst', 'nonexistent_dst'."),
     ("source_file", pa.string(), "Lineage: input file name."),
     ("source_row", pa.int64(), "Lineage: 1-based data row number in the input file (header excluded)."),
