@@ -39,7 +39,7 @@ def register(app) -> None:
         outcome: Optional[List[str]] = typer.Option(None, "--outcome", help="Outcome(s) to evaluate (repeatable); default all the store supports."),
         start: Optional[str] = typer.Option(None, "--start", help="First day of the panel (YYYY-MM-DD); default the data's first."),
         end: Optional[str] = typer.Option(None, "--end", help="Last day of the panel (YYYY-MM-DD); default the data's last."),
-        out: Optional[Path] = typer.Option(None, "--out", help="Directory for evaluation.json (read by report --evaluation and publish --evaluation)."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Directory for evaluation.json (read by report --evaluation and publish --evaluation) and evaluation.html."),
         as_json: bool = typer.Option(False, "--json", help="Print the evaluation document to stdout."),
         response: Optional[str] = typer.Option(None, "--response", help="Response to evaluate (default the program's planned_response)."),
         source: str = typer.Option("auto", "--source", help="calls, reports, or auto (reports when the store has no calls)."),
@@ -103,7 +103,7 @@ def register(app) -> None:
             window = tuple(_date(x, "--team-window") for x in team_window.split(":")) if team_window else None
             with err_console.status("estimating…"):
                 doc = evaluate_panel(raw, outs, d, period=period, team_calls=team_calls,
-                                     team_source="--team-calls (outside records)" if team_calls is not None else "",
+                                     team_source="outside records, --team-calls" if team_calls is not None else "",
                                      team_window=window, placebo_draws=placebo_draws, seed=seed, run_checks=not no_checks,
                                      label=f"served {unit_name or unit}s", comparison_label=f"other {unit_name or unit}s")
         doc.update(program={"id": prog.id, "version": prog.version, "path": str(program)}, source=kind, skipped=skip,
@@ -115,6 +115,10 @@ def register(app) -> None:
 
             out.mkdir(parents=True, exist_ok=True)
             (out / "evaluation.json").write_text(json.dumps(_finite(doc), indent=2, default=_json_default, allow_nan=False))
+            from ..report.evaluation import write_evaluation_page
+
+            clean = json.loads((out / "evaluation.json").read_text())
+            write_evaluation_page(clean, out, title=f"{prog.name or prog.id}: evaluation")
         _print_summary(doc, design_only)
         if as_json:
             print_json(doc)

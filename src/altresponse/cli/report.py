@@ -26,6 +26,7 @@ def register(app) -> None:
             None, "--as-of", help="Program period the planning section plans from, and the one used if the report must classify (YYYY-MM-DD); default today / each call's date."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout as well."),
+        evaluation: Optional[Path] = typer.Option(None, "--evaluation", help="evaluation.json from `altresponse evaluate --out` to add as the evaluation section."),
     ) -> None:
         """Write the CONFIDENTIAL analyst report: volume, frequency, location, risk, response time,
         workload, use of force and coverage (plus planning when available).
@@ -46,7 +47,10 @@ def register(app) -> None:
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
         with err_console.status("computing the sections…"):
-            sections = report_mod.build_sections(classified, force=force, program=prog, as_of=when)
+            from ..report.evaluation import read_evaluation
+
+            doc = read_evaluation(evaluation) if evaluation is not None else None
+            sections = report_mod.build_sections(classified, force=force, program=prog, as_of=when, evaluation=doc)
         meta = [
             report_mod.data_summary(classified),
             f"Program: {prog.name or prog.id} (id {prog.id}, version {prog.version})",
