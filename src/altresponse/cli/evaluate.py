@@ -94,7 +94,8 @@ def register(app) -> None:
             from ..evaluate.panel import drop_window
 
             raw = drop_window(raw, *(_date(x, "--skip") for x in skip.split(":")), period=period)
-        d = design(prog, sorted(raw["unit"].unique()), response_id=rid, service_area=area)
+        to_unit = sources.beat_units(store, kind) if unit == "district" else None
+        d = design(prog, sorted(raw["unit"].unique()), response_id=rid, service_area=area, beat_to_unit=to_unit)
         if design_only:
             doc = _design_only(raw, outs, d, period, weeks_after, seed)
         else:
@@ -140,9 +141,27 @@ def _design_only(raw, outs, d, period, weeks_after, seed) -> dict:
                 rows.append({"outcome": o.name, "mde": None, "why": "power is simulated for counts only"})
                 continue
             rows.append(minimum_detectable_effect(pre, o.name, d.treated_units, period=period, weeks_after=weeks_after, seed=seed))
+    warnings = list(d.warnings) + _data_warnings(raw, outs, d)
     return {"design": {**d.to_dict(), "period": period, "n_units": int(raw["unit"].nunique())}, "design_only": True,
             "weeks_after": weeks_after, "note": note, "mde": rows, "outcomes": {o.name: o.label for o in outs},
-            "warnings": list(d.warnings)}
+            "warnings": warnings}
+
+
+def _data_warnings(raw, outs, d) -> list[str]:
+    """What the data leaves out of the design, in words (served units without rows, identical outcomes)."""
+    out = []
+    counts = [o.name for o in outs if o.kind == "count"]
+    totals = raw.groupby("unit")[counts].sum().sum(axis=1) if counts else None
+    if totals is not None:
+        empty = [u for u in d.treated_units if totals.get(u, 0) == 0]
+        if empty:
+            out.append(f"Served units with no rows in the data: {', '.join(empty)} — the design has "
+                       f"{len(d.treated_units) - len(empty)} served and {len(d.comparison_units)} comparison units with data.")
+    for i, a in enumerate(counts):
+        for b in counts[i + 1:]:
+            if raw[a].equals(raw[b]):
+                out.append(f"Outcomes {a} and {b} are identical in this data (the same rows are counted).")
+    return out
 
 
 def _print_summary(doc: dict, design_only: bool) -> None:

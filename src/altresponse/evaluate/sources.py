@@ -11,7 +11,7 @@ from .. import store as store_mod
 from ..errors import InputError, UsageError
 from ..program import Program
 from .outcomes import CALL_OUTCOMES, call_outcomes, read_offense_lists, report_outcomes, with_repeat_flag
-from .panel import Outcome, PeriodName, build_panel
+from .panel import Outcome, PeriodName, _period_end, build_panel
 
 UNITS = ("beat", "district")
 
@@ -53,7 +53,35 @@ def calls_panel(store: str | Path, program: Program, response_id: str, *, unit: 
     chosen = _pick(found, outcomes, missing)
     units = _units(classified, unit, extra_units, exclude_units)
     panel = build_panel(classified, chosen, unit=unit, date="received_date", period=period, units=units, first=first, last=last)
+    if not outcomes or "force" in outcomes:
+        force_out = _force_panel(store, panel, unit=unit, period=period, con=con)
+        if isinstance(force_out, str):
+            missing["force"] = force_out
+            if outcomes and "force" in outcomes:
+                msg = f"--outcome force: not available in this store ({force_out})"
+                raise UsageError(msg)
+        else:
+            panel = panel.merge(force_out, on=["unit", "period"], how="left").fillna({"force": 0})
+            chosen = [*chosen, FORCE]
     return panel, chosen, missing
+
+
+FORCE = Outcome("force", "use-of-force incidents", "count", lambda t: t.incident_id.notnull())
+
+
+def _force_panel(store, panel: pd.DataFrame, *, unit: str, period: PeriodName, con=None) -> pd.DataFrame | str:
+    """Use-of-force incidents on the calls panel's grid, or why there are none to count."""
+    if not store_mod.parts(store, "force"):
+        return "no use-of-force table in this store"
+    force = store_mod.read_table(store, "force", con=con)
+    # one row per incident (sources publish a row per officer or subject): count incidents, not rows
+    force = force.select(force[unit], force.occurred_date, force.incident_id).distinct()
+    units = sorted(panel["unit"].unique())
+    grid = build_panel(force, [FORCE], unit=unit, date="occurred_date", period=period, units=units,
+                       first=min(panel["period"]), last=_period_end(max(panel["period"]), period))
+    if grid["force"].sum() == 0:
+        return "the force table has no incident in the calls' units and dates"
+    return grid[["unit", "period", "force"]]
 
 
 def reports_panel(store: str | Path, lists_path: str | Path, *, unit: str = "beat", period: PeriodName = "week",
@@ -69,6 +97,15 @@ def reports_panel(store: str | Path, lists_path: str | Path, *, unit: str = "bea
     units = _units(reports, unit, extra_units, exclude_units)
     panel = build_panel(reports, chosen, unit=unit, date="reported_date", period=period, units=units, first=first, last=last)
     return panel, chosen, {}
+
+
+def beat_units(store: str | Path, kind: str, *, con=None) -> dict[str, str]:
+    """Beat -> district as the data records it (each beat's most frequent district)."""
+    t = store_mod.calls(store, con=con) if kind == "calls" else store_mod.read_table(store, "reports", con=con)
+    known = t.filter(t.beat.notnull() & t.district.notnull())
+    pairs = (known.group_by(["beat", "district"]).aggregate(n=known.count())
+             .to_pandas().sort_values("n", ascending=False).drop_duplicates("beat"))
+    return {str(b): str(d) for b, d in zip(pairs["beat"], pairs["district"])}
 
 
 def _units(t, unit: str, extra: list[str], exclude: list[str]) -> list[str]:

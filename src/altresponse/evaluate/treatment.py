@@ -92,7 +92,8 @@ def response_for(program: Program, response_id: str | None) -> str:
 
 
 def design(program: Program, units: list[str], *, response_id: str | None = None,
-           service_area: list[str] | None = None, start: dt.date | None = None) -> Design:
+           service_area: list[str] | None = None, start: dt.date | None = None,
+           beat_to_unit: dict[str, str] | None = None) -> Design:
     """Treatment design of one response of ``program`` over ``units``.
 
     Parameters
@@ -105,6 +106,9 @@ def design(program: Program, units: list[str], *, response_id: str | None = None
         Response to evaluate; default the program's ``planned_response``.
     service_area, start
         Override the first period's area and start (sensitivity checks over the pilot area).
+    beat_to_unit
+        When units are larger than beats (districts): beat -> its unit. A unit is treated from the
+        first day any of its beats is served.
 
     Returns
     -------
@@ -137,15 +141,17 @@ def design(program: Program, units: list[str], *, response_id: str | None = None
             served = list(adoption)
         else:
             served = [str(b) for b in area]
+            if beat_to_unit is not None:
+                served = sorted({beat_to_unit[b] for b in served if b in beat_to_unit})
         for u in served:
             if u in adoption and (adoption[u] is None or begin < adoption[u]):
                 adoption[u] = begin
     out = Design(rid, adoption, citywide_from)
-    _warn(out, units, periods, service_area)
+    _warn(out, units, periods, service_area, check_missing=beat_to_unit is None)
     return out
 
 
-def _warn(d: Design, units: list[str], periods, service_area) -> None:
+def _warn(d: Design, units: list[str], periods, service_area, check_missing: bool = True) -> None:
     first_area = service_area if service_area is not None else periods[0].service_area
     if first_area is None:
         d.warnings.append(
@@ -155,7 +161,7 @@ def _warn(d: Design, units: list[str], periods, service_area) -> None:
             "from anything else that changed at the same time."
         )
     missing = sorted(set(map(str, first_area or [])) - set(map(str, units)))
-    if missing:
+    if missing and check_missing:
         d.warnings.append(f"Service-area units with no rows in the data (left out): {', '.join(missing)}.")
     if d.first_start is None:
         msg = f"response {d.response_id!r} serves none of the panel's units"
