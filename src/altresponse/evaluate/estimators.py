@@ -37,10 +37,13 @@ CI_LABEL = "95% cluster-robust (CR1, clustered by unit)"
 
 def _pf():
     # pyfixest is heavy to import and chatty about optional back-ends: import on first use
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pyfixest
-
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pyfixest
+    except ImportError:
+        msg = "altresponse evaluate needs pyfixest: pip install 'altresponse[evaluate]'"
+        raise UsageError(msg) from None
     return pyfixest
 
 
