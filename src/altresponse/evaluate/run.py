@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import UsageError
 from . import checks
 from .bootstrap import wild_cluster_ci
-from .estimators import estimate, event_study, relative_from_level
+from .estimators import FEW_TREATED, estimate, event_study, relative_from_level
 from .panel import Outcome, PeriodName, mark_treatment
 from .treatment import Design
 
@@ -69,7 +69,8 @@ def _outcome_rows(doc, p, raw, o, d, period, team_calls, team_source, team_windo
     ok = [r for r in rows if r.get("available", True)]
     if not ok:
         return rows
-    if ok[0]["n_clusters"] < FEW_CLUSTERS and o.kind != "median":
+    # few clusters, or few treated ones (cluster-robust intervals are then too narrow): add the bootstrap
+    if (ok[0]["n_clusters"] < FEW_CLUSTERS or ok[0]["n_treated_units"] < FEW_TREATED) and o.kind != "median":
         rows.append(_wild_row(p, o, ok, seed))
     try:
         es = event_study(p, o.name, leads=leads, lags=lags, model="ols" if o.kind == "median" else "poisson")

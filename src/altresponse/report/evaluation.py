@@ -119,6 +119,9 @@ def _design_only_section(doc: dict) -> dict:
         charts.append(("Power by planted effect (80% is the usual bar)", chart.to_dict()))
     weeks = doc.get("weeks_after")
     head = f"Before launch: the smallest drop a {weeks}-week pilot in these units could show, per outcome."
+    if "ends before" in (doc.get("note") or ""):
+        head = (f"This data ends before the program began, so it cannot say whether it worked; it can say the smallest "
+                f"drop a {weeks}-week pilot in these units could show, per outcome.")
     return {"available": True, "headline": head, "findings": [f for f in findings if f], "numbers": {"mde": rows},
             "tables": {"minimum_detectable_effect": table, "power_curve": curve}, "gaps": {}, "charts": charts,
             "document": doc}
