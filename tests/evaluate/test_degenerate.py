@@ -73,3 +73,13 @@ def test_panel_shorter_than_event_window_is_flagged_or_refused():
     assert es["leads"] == 5 and es["lags"] == 6
     with pytest.raises(UsageError, match="an event study needs at least 3"):
         event_study(mark_treatment(_raw(), _adopt({"u0", "u1"}, start=WEEKS[2]), "week"), "y")
+
+
+def test_dose_check_without_records_uses_the_calls_the_program_routes_to_the_teams():
+    raw = _raw()
+    raw["_answerable"] = 1  # one routed call per unit-week
+    d = Design("t", _adopt({"u0", "u1", "u2"}))
+    doc = evaluate_panel(raw, [Outcome("y", "eligible calls", "count", None)], d, period="week", placebo_draws=3)
+    dose = doc["results"][0]["dose_check"]
+    assert dose["team_calls"] == 3 * 6  # three treated units x six post-launch weeks
+    assert "calls the program routes to the teams" in dose["sentence"]

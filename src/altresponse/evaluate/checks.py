@@ -146,7 +146,8 @@ def implied_change(p: pd.DataFrame, y: str, relative_effect: float, *, first: dt
     return float(cells[y].sum() * relative_effect / (1 + relative_effect))
 
 
-def dose_check(change: float, team_calls: int | None, *, source: str, outcome_label: str, window: str) -> dict:
+def dose_check(change: float, team_calls: int | None, *, source: str, outcome_label: str, window: str,
+               what: str = "calls the teams took") -> dict:
     """Compare the implied change with the number of calls the teams took over the same window.
 
     Returns
@@ -163,11 +164,11 @@ def dose_check(change: float, team_calls: int | None, *, source: str, outcome_la
     plausible = change >= 0 or abs(change) <= team_calls
     verb = "drop" if change < 0 else "rise"
     sentence = (f"The estimate implies a {verb} of {abs(change):,.0f} {outcome_label} in the treated places over {window}, "
-                f"against {team_calls:,} calls the teams took ({source}).")
+                f"against {team_calls:,} {what} ({source}).")
     if change < 0 and not plausible:
-        sentence += (f" That is {ratio:.1f} times everything the teams handled: implausible as a direct effect of the "
+        sentence += (f" That is {ratio:.1f} times all of those: implausible as a direct effect of the "
                      "teams — something else changed in those places at the same time, or the comparison is off.")
     elif change < 0:
-        sentence += f" That is {ratio:.0%} of the teams' calls: possible as a direct effect."
+        sentence += f" That is {ratio:.0%} of them: possible as a direct effect."
     return {"available": True, "implied_change": change, "team_calls": team_calls, "source": source,
             "ratio": ratio, "plausible": bool(plausible), "sentence": sentence}

@@ -28,7 +28,7 @@ CALL_OUTCOMES: tuple[str, ...] = ("eligible", "calls", "unit_hours", "response_p
 REPEAT_DAYS = 30
 
 
-def _not_cancelled(t: ir.Table) -> ir.BooleanValue:
+def not_cancelled(t: ir.Table) -> ir.BooleanValue:
     return ~t.cancelled.fill_null(False) if "cancelled" in t.columns else ibis.literal(True)
 
 
@@ -45,8 +45,8 @@ def call_outcomes(classified: ir.Table, response_id: str) -> tuple[list[Outcome]
     elig = f"eligible_{response_id}"
     # the eligible calls first: they are what the program can change directly (the headline)
     out = [Outcome("eligible", f"police calls of types the {response_id} response may take", "count",
-                   lambda t: t[elig].fill_null(False) & _not_cancelled(t)),
-           Outcome("calls", "police calls for service", "count", _not_cancelled)]
+                   lambda t: t[elig].fill_null(False) & not_cancelled(t)),
+           Outcome("calls", "police calls for service", "count", not_cancelled)]
     missing: dict[str, str] = {}
     if have.get("dispatched_at") and have.get("cleared_at"):
         out.append(Outcome("unit_hours", "police unit-hours (units x dispatch to clear)", "sum",

@@ -121,8 +121,16 @@ def _dose(p, o, main, team_calls, team_source, team_window) -> dict:
         return {"available": False, "why": "the dose check applies to counts"}
     first, last = team_window or (None, None)
     change = checks.implied_change(p, o.name, main["relative_effect"], first=first, last=last)
+    if team_calls is None and "_answerable" in p.columns:
+        # no service outcome records: the calls the program itself routes to the response there and then
+        cells = p[(p["treated"] == 1) & (p["period"] >= (first or p["period"].min())) & (p["period"] <= (last or p["period"].max()))]
+        team_calls = int(cells["_answerable"].sum())
+        team_source = "no service outcome records in the store"
+        what = "calls the program routes to the teams in their area and hours"
+    else:
+        what = "calls the teams took"
     window = f"{first} to {last}" if team_window else "the whole post-launch panel"
-    return checks.dose_check(change, team_calls, source=team_source, outcome_label=o.label, window=window)
+    return checks.dose_check(change, team_calls, source=team_source, outcome_label=o.label, window=window, what=what)
 
 
 def _pct(x: float) -> str:

@@ -10,10 +10,11 @@ import pandas as pd
 from .. import store as store_mod
 from ..errors import InputError, UsageError
 from ..program import Program
-from .outcomes import CALL_OUTCOMES, call_outcomes, read_offense_lists, report_outcomes, with_repeat_flag
+from .outcomes import CALL_OUTCOMES, not_cancelled, call_outcomes, read_offense_lists, report_outcomes, with_repeat_flag
 from .panel import Outcome, PeriodName, _period_end, build_panel
 
 UNITS = ("beat", "district")
+ANSWERABLE = "_answerable"
 
 
 def _pick(outcomes: list[Outcome], wanted: list[str] | None, missing: dict[str, str]) -> list[Outcome]:
@@ -52,7 +53,12 @@ def calls_panel(store: str | Path, program: Program, response_id: str, *, unit: 
     found, missing = call_outcomes(classified, response_id)
     chosen = _pick(found, outcomes, missing)
     units = _units(classified, unit, extra_units, exclude_units)
-    panel = build_panel(classified, chosen, unit=unit, date="received_date", period=period, units=units, first=first, last=last)
+    # not an outcome: the dose check's volume when there are no service records (calls the program
+    # routes to the response, i.e. eligible, in its area and in its hours on their own date)
+    answerable = Outcome(ANSWERABLE, "calls the program routes to the response", "count",
+                         lambda t: (t.recommended_response == response_id) & not_cancelled(t))
+    panel = build_panel(classified, [*chosen, answerable], unit=unit, date="received_date", period=period, units=units,
+                        first=first, last=last)
     if not outcomes or "force" in outcomes:
         force_out = _force_panel(store, panel, unit=unit, period=period, con=con)
         if isinstance(force_out, str):
