@@ -47,6 +47,10 @@ from . import db, followups, keys, serve  # noqa: E402
 for _module in (serve, db, keys, followups):
     _module.register(app)
 
+from . import evaluate as _evaluate  # noqa: E402
+
+_evaluate.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""

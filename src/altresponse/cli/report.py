@@ -27,6 +27,7 @@ def register(app) -> None:
         ),
         typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout as well."),
+        evaluation: Optional[Path] = typer.Option(None, "--evaluation", help="evaluation.json from `altresponse evaluate --out` to add as the evaluation section."),
     ) -> None:
         """Write the CONFIDENTIAL analyst report: volume, frequency, location, risk, response time,
         workload, use of force and coverage (plus planning when available).
@@ -56,8 +57,12 @@ def register(app) -> None:
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         err_console.print(f"report: analysing {store} with program {prog.id} {prog.version}", highlight=False)
         with err_console.status("computing the sections…"):
+            from ..report.evaluation import read_evaluation
+
+            doc = read_evaluation(evaluation) if evaluation is not None else None
             sections = report_mod.build_sections(
-                classified, force=force, program=prog, as_of=when, planning=planning_section(classified, prog, as_of=plan_date)
+                classified, force=force, program=prog, as_of=when,
+                planning=planning_section(classified, prog, as_of=plan_date), evaluation=doc,
             )
         meta = [
             report_mod.data_summary(classified),

@@ -24,6 +24,10 @@ def register(app) -> None:
             None, "--beats", help="Beats GeoJSON (default: the bundled Durham beats)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary to stdout."),
+        effect: Optional[float] = typer.Option(
+            None, "--effect", help="Planted effect, e.g. -0.30: eligible calls in the program's served beats, from each period's start, scaled by (1 + effect). Needs --program."
+        ),
+        program: Optional[Path] = typer.Option(None, "--program", help="Program YAML whose eligible types, beats and start dates --effect uses."),
     ) -> None:
         """Write synthetic police calls calibrated to Durham NC (see docs/synth.md).
 
@@ -34,6 +38,10 @@ def register(app) -> None:
         from .. import synth as synth_module
 
         synth_module.output_format(out)  # fail on a bad name before any work
+        if (effect is None) != (program is None):
+            from ..errors import UsageError
+
+            raise UsageError("--effect and --program go together (the program says which calls, where and from when)")
         with Progress(
             TextColumn("[bold]synth[/]"),
             BarColumn(),
@@ -53,6 +61,11 @@ def register(app) -> None:
                 beats=beats,
                 on_batch=lambda rows: progress.advance(task, rows),
             )
+        if effect is not None:
+            from ..evaluate.planted import plant_effect
+
+            summary["planted"] = plant_effect(out, program, effect, seed=seed)
+            summary["rows"] += summary["planted"]["added"] - summary["planted"]["removed"]
         if as_json:
             print_json(summary)
         else:

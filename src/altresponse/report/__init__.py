@@ -58,7 +58,7 @@ def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, type
 
 
 def build_sections(
-    classified, *, force=None, program=None, planning: dict | bool | None = None, as_of=None
+    classified, *, force=None, program=None, planning: dict | bool | None = None, as_of=None, evaluation: dict | None = None
 ) -> dict[str, dict]:
     """Every analysis section, plus ``planning`` (computed unless given).
 
@@ -82,6 +82,10 @@ def build_sections(
         planning = _planning_section(classified, program, as_of)
     if planning is not None:
         sections["planning"] = planning
+    if evaluation is not None:  # an evaluation document (altresponse evaluate --out): report/evaluation.py
+        from .evaluation import evaluation_section
+
+        sections["evaluation"] = evaluation_section(evaluation)
     return sections
 
 

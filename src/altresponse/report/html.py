@@ -17,6 +17,7 @@ TITLES = {
     "use_of_force": "Use of force",
     "coverage": "Coverage: how many beats, how many hours",
     "planning": "Planning",
+    "evaluation": "Evaluation",
 }
 QUESTIONS = {
     "volume": "How many calls could a care-first response take, and when do they come?",
@@ -28,6 +29,7 @@ QUESTIONS = {
     "use_of_force": "How often do such calls end in force?",
     "coverage": "Why not 24/7, why not citywide?",
     "planning": "Where and when should teams work?",
+    "evaluation": "Did the program change police calls — and could this data show it?",
 }
 
 # Plain column headings; the CSVs and report.json keep the snake_case names.
