@@ -64,8 +64,7 @@ def _default(value: Any):
 
 def render(doc: dict[str, Any], *, title: str) -> str:
     """The page as one HTML string (Vega-Lite inlined, as the analyst report)."""
-    from ..report import _vega_js
-    from ..report.html import page, table_html
+    from .. import layout
     from . import charts
 
     rows = pd.DataFrame(doc["rows"])
@@ -74,17 +73,17 @@ def render(doc: dict[str, Any], *, title: str) -> str:
     sections, nav = [], []
 
     def add(key: str, heading: str, question: str, body: str, pairs: list[tuple[str, dict]]) -> None:
-        parts = [f'<section id="{key}"><h2>{html.escape(heading)}</h2><p class="question">{html.escape(question)}</p>', body]
+        parts = [body]
         for i, (caption, spec) in enumerate(pairs):
             chart_id = f"chart-{key}-{i}"
             specs[chart_id] = spec
-            parts.append(f'<p class="caption">{html.escape(caption)}</p><div class="chart" id="{chart_id}"></div>')
-        sections.append("".join(parts) + "</section>")
+            parts.append(layout.chart(chart_id, caption, alt_text=f"{caption} (chart; the numbers are in the table and the CSV files)"))
+        sections.append(layout.section(key, heading, "".join(parts), question=question))
         nav.append((key, heading))
 
     add("table", "One table", "If we ran their program on our calls, how many would it take?",
         CSS + _matrix(rows, stores) + _store_caveats(doc["stores"])
-        + '<div class="scroll">' + table_html("every_response", _frame(doc, "rows"), "compare__rows.csv") + "</div>",
+        + layout.table("every response", _frame(doc, "rows"), note="All numbers: compare__rows.csv"),
         charts.share_chart(rows, "eligible_share", "eligible share of all calls (planned response)"))
     add("hours", "Within the program's hours", "How many eligible calls come while the program works?",
         '<p class="note">Share of eligible calls with a time of day that fall within the planned response\'s hours '
@@ -103,7 +102,7 @@ def render(doc: dict[str, Any], *, title: str) -> str:
     meta = [f"Calls: {s['store']}, {s['calls']:,} calls {s['first']} to {s['last']}" for s in doc["stores"]]
     meta += ["Programs: " + "; ".join(f"{p['name']} ({p['id']} {p['version']}, judged as of {p['as_of']})" for p in doc["programs"])]
     meta.append(f"Generated: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
-    return page(title=title, meta=meta, sections_html=sections, nav=nav, specs=specs, vega_js=_vega_js())
+    return layout.page(title, sections, confidential=True, meta=meta, nav=nav, specs=specs)
 
 
 def _matrix(rows: pd.DataFrame, stores: pd.DataFrame) -> str:
