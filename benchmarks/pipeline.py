@@ -166,12 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         csv, lookups = dataset(args.cache, n, args.seed, args.start)
         work = args.cache / f"run_{n}"
         work.mkdir(parents=True, exist_ok=True)
-        rounds = [one_round(csv, lookups, work, args.program) for _ in range(args.rounds)]
-        problems = agreement(work)
-        if problems:
-            print(f"DISAGREE at {n:,} calls: {len(problems)} difference(s); no timing printed", file=sys.stderr)
-            print("\n".join(problems[:50]), file=sys.stderr)
-            return 1
+        rounds = []
+        for _ in range(args.rounds):  # every round's outputs are checked, and the first disagreement stops the run
+            rounds.append(one_round(csv, lookups, work, args.program))
+            problems = agreement(work)
+            if problems:
+                print(f"DISAGREE at {n:,} calls: {len(problems)} difference(s); no timing printed", file=sys.stderr)
+                print("\n".join(problems[:50]), file=sys.stderr)
+                return 1
         print(f"{n:,} calls: altresponse report.json, pandas and DuckDB agree on {', '.join(yardstick.NAMES)} "
               f"(counts exact; medians/p90 within {yardstick.SECONDS_TOL:g} s; unit-hours within relative {yardstick.REL_TOL:g})", flush=True)
         results[n] = summarise(rounds)

@@ -213,7 +213,7 @@ def main() -> int:
     parser.add_argument("--csv", type=Path, required=True, help="the synth CSV (from benchmarks/pipeline.py's cache)")
     parser.add_argument("--program", type=Path, default=yardstick.PROGRAM)
     parser.add_argument("--out", type=Path, default=HERE / ".cache" / "profile")
-    parser.add_argument("--verbs", default="imports,ingest,classify,explain,report")
+    parser.add_argument("--verbs", default="imports,ingest,classify,explain,report,queries")
     parser.add_argument("--py-spy", action="store_true", help="also sample each verb with py-spy (wall-clock shares, low overhead)")
     parser.add_argument("--explain-classify", type=Path, help=argparse.SUPPRESS)  # internal: run in a child process
     args = parser.parse_args()
@@ -243,6 +243,10 @@ def main() -> int:
         if args.py_spy:
             shutil.rmtree(args.out / "report", ignore_errors=True)
             spy("report", ["--store", str(store), "--program", prog, "--out", str(args.out / "report")], args.out)
+    if "queries" in verbs:  # every query of the report, per section, timed without a profiler's overhead
+        shutil.rmtree(args.out / "report", ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "report_queries.py"), "--store", str(store), "--program", prog, "--out", str(args.out / "report")],
+                       check=True, stderr=subprocess.DEVNULL)
     return 0
 
 
