@@ -173,19 +173,37 @@ SPY_MARKS = {
     "Ibis compile (expression -> SQL)": "compile (ibis/backends/sql/__init__.py",
     "DuckDB runs a statement (_seam.submit)": "submit (duckdb/_seam.py",
     "DuckDB binds a statement (_seam.bind)": "bind (duckdb/_seam.py",
-    "pandas.to_datetime": "to_datetime (pandas/core/tools/datetimes.py",
-    "pyarrow CSV reading": "read_next_batch",
+    "DuckDB via Ibis raw_sql (e.g. COPY ... TO parquet)": "raw_sql (ibis/backends/duckdb/__init__.py",
+    "ingest: CSV batches (pyarrow reader, read.py)": "_csv_batches (altresponse/ingest/read.py",
+    "ingest: mapping a batch (mapping.py map)": "map (altresponse/ingest/mapping.py",
+    "ingest:   timestamps (_timestamps)": "_timestamps (altresponse/ingest/mapping.py",
+    "ingest:     pandas.to_datetime": "to_datetime (pandas/core/tools/datetimes.py",
+    "ingest:   local -> UTC (_localise)": "_localise (altresponse/ingest/mapping.py",
+    "ingest:   row hash (_row_hash)": "_row_hash (altresponse/ingest/mapping.py",
+    "ingest:   coordinates (_coordinates)": "_coordinates (altresponse/ingest/mapping.py",
+    "ingest: duplicate-id index (ids.py)": "altresponse/ingest/ids.py",
+    "ingest: parquet write (pyarrow write_table)": "write_table (pyarrow/parquet/core.py",
     **{f"section {s}": f"{s} (altresponse/analyze/{s}.py" for s in SECTIONS},
-    "report html/charts/maps": "altresponse/report/",
+    "section planning (plan.report_section)": "report_section (altresponse/plan.py",
+    "report/html.py": "altresponse/report/html.py",
+    "report/charts.py": "altresponse/report/charts.py",
+    "report/_maps.py": "altresponse/report/_maps.py",
+    "Ibis create_table (a .cache() materialised)": "create_table (ibis/backends/duckdb/__init__.py",
 }
 
 
 def spy(verb: str, args: list[str], out: Path) -> None:
-    """Wall-clock shares of the main thread from py-spy samples (20/s, idle included: time waiting on DuckDB counts)."""
+    """Sample one verb with py-spy (20/s, --idle so time waiting on DuckDB counts) and print its shares."""
     cli = str(Path(sys.executable).with_name("altresponse"))
     raw = out / f"{verb}.pyspy.txt"
     spy_bin = Path(sys.executable).with_name("py-spy")
     r = pipeline.measure([str(spy_bin), "record", "--idle", "--threads", "--format", "raw", "-r", "20", "-o", str(raw), "--", cli, verb, *args], out / f"{verb}.pyspy.log")
+    print(f"\n## {verb} under py-spy: wall {r['wall']:.1f} s")
+    spy_shares(raw)
+
+
+def spy_shares(raw: Path) -> None:
+    """Wall-clock shares of the main thread in a py-spy raw file: samples whose stack contains each mark."""
     stacks: dict[str, dict[str, int]] = {}
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -194,18 +212,26 @@ def spy(verb: str, args: list[str], out: Path) -> None:
         stacks[tid][stack] = stacks[tid].get(stack, 0) + int(count)
     main = max(stacks.values(), key=lambda st: sum(n for k, n in st.items() if "(altresponse:" in k))
     total = sum(main.values())
-    print(f"\n## {verb} under py-spy (--idle, main thread): wall {r['wall']:.1f} s, {total} samples; share of samples whose stack contains:")
+    print(f"{raw.name}: main thread, {total} samples at 20/s; share of samples whose stack contains:")
     for label, mark in SPY_MARKS.items():
         n = sum(c for k, c in main.items() if mark in k)
         if n:
-            print(f"  {n / total:6.1%}  {label}")
-    if verb == "report":
-        for s in SECTIONS:
-            sec = {k: c for k, c in main.items() if f"{s} (altresponse/analyze/{s}.py" in k}
-            if sum(sec.values()):
-                parts = {lab: sum(c for k, c in sec.items() if m in k) for lab, m in (("compile", SPY_MARKS["Ibis compile (expression -> SQL)"]), ("DuckDB", "(duckdb/_seam.py"))}
-                n = sum(sec.values())
-                print(f"  section {s:<14} {n / 20:6.1f} s: Ibis compile {parts['compile'] / n:.0%}, DuckDB {parts['DuckDB'] / n:.0%}, other {1 - sum(parts.values()) / n:.0%}")
+            print(f"  {n / total:6.1%}  {n / 20:6.1f} s  {label}")
+    leaves: dict[str, int] = {}
+    for k, c in main.items():  # the innermost Python frame (native code below it is not sampled)
+        leaf = k.rsplit(";", 1)[-1]
+        leaves[leaf] = leaves.get(leaf, 0) + c
+    print("  innermost frames with the most samples:")
+    for leaf, c in sorted(leaves.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"    {c / total:6.1%}  {leaf[:110]}")
+    compile_mark, engine_marks = SPY_MARKS["Ibis compile (expression -> SQL)"], ("(duckdb/_seam.py", "raw_sql (ibis/backends/duckdb", "create_table (ibis/backends/duckdb")
+    for label, mark in SPY_MARKS.items():
+        sec = {k: c for k, c in main.items() if mark in k}
+        if label.startswith("section") and sum(sec.values()):
+            n = sum(sec.values())
+            comp = sum(c for k, c in sec.items() if compile_mark in k)
+            eng = sum(c for k, c in sec.items() if any(m in k for m in engine_marks) and compile_mark not in k)
+            print(f"  {label:<40} {n / 20:6.1f} s: Ibis compile {comp / n:4.0%}, DuckDB {eng / n:4.0%}, other Python {1 - (comp + eng) / n:4.0%}")
 
 
 def main() -> int:
@@ -215,9 +241,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / ".cache" / "profile")
     parser.add_argument("--verbs", default="imports,ingest,classify,explain,report,queries")
     parser.add_argument("--py-spy", action="store_true", help="also sample each verb with py-spy (wall-clock shares, low overhead)")
+    parser.add_argument("--spy-file", type=Path, help="only print the shares of an existing py-spy raw file")
     parser.add_argument("--explain-classify", type=Path, help=argparse.SUPPRESS)  # internal: run in a child process
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.spy_file:
+        spy_shares(args.spy_file)
+        return 0
     if args.explain_classify:
         explain_classify(args.explain_classify, args.program, args.out)
         return 0
