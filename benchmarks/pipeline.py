@@ -128,8 +128,8 @@ def summarise(rounds: list[dict]) -> dict:
     return out
 
 
-def print_size(n: int, s: dict, rounds: int) -> None:
-    print(f"\n{n:,} calls ({rounds} round{'s' if rounds > 1 else ''}; median shown)")
+def print_size(n: int, s: dict, rounds: list[dict]) -> None:
+    print(f"\n{n:,} calls ({len(rounds)} round{'s' if len(rounds) > 1 else ''}; median shown)")
     print(f"  {'contender':<34} {'wall s':>9} {'CPU s':>9} {'peak MB':>9} {'load':>6}")
     labels = {"ingest": "altresponse ingest", "classify": "altresponse classify", "report": "altresponse report",
               "altresponse": "altresponse, all three", "pandas": "pandas (yardstick from CSV)", "duckdb": "bare DuckDB SQL (same)"}
@@ -139,6 +139,10 @@ def print_size(n: int, s: dict, rounds: int) -> None:
     a, p, d = s["altresponse"], s["pandas"], s["duckdb"]
     print(f"  ratios, wall: altresponse ÷ DuckDB = {a['wall'] / d['wall']:.1f}×   pandas ÷ altresponse = {p['wall'] / a['wall']:.2f}×"
           f"   (CPU: {a['cpu'] / d['cpu']:.1f}× and {p['cpu'] / a['cpu']:.2f}×)")
+    if len(rounds) > 1:  # paired within a round, so a busy spell slows both sides of a ratio
+        own = [sum(r[v]["wall"] for v in ALTRESPONSE) for r in rounds]
+        print("  per round, wall: altresponse ÷ DuckDB " + ", ".join(f"{o / r['duckdb']['wall']:.1f}×" for o, r in zip(own, rounds))
+              + "; pandas ÷ altresponse " + ", ".join(f"{r['pandas']['wall'] / o:.2f}×" for o, r in zip(own, rounds)))
     print(f"  targets: pandas ÷ altresponse ≥ 10×, altresponse ÷ DuckDB ≤ 3×, peak < 4096 MB at 10M")
 
 
@@ -161,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--program", type=Path, default=yardstick.PROGRAM)
     parser.add_argument("--check-only", action="store_true", help="check the three agree; print no timing")
     args = parser.parse_args(argv)
-    results = {}
+    results, all_rounds = {}, {}
     for n in (int(x) for x in args.sizes.split(",")):
         csv, lookups = dataset(args.cache, n, args.seed, args.start)
         work = args.cache / f"run_{n}"
@@ -177,13 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n:,} calls: altresponse report.json, pandas and DuckDB agree on {', '.join(yardstick.NAMES)} "
               f"(counts exact; medians/p90 within {yardstick.SECONDS_TOL:g} s; unit-hours within relative {yardstick.REL_TOL:g})", flush=True)
         results[n] = summarise(rounds)
+        all_rounds[n] = rounds
         (work / "timings.json").write_text(json.dumps({"rounds": rounds, "median": results[n]}, indent=1))
     if args.check_only:
         return 0
     print(f"\nmachine: {os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.1f} GB RAM, shared: "
           "absolute seconds are noisy; the ratios were measured side by side in one run")
     for n, s in results.items():
-        print_size(n, s, args.rounds)
+        print_size(n, s, all_rounds[n])
     print_growth(results)
     return 0
 
