@@ -15,20 +15,28 @@ from ..errors import InputError
 
 def ingest_id_of(path: str | Path, adapter: Adapter) -> str:
     """Content hash of the file bytes and the adapter (names the store parts)."""
-    h = hashlib.sha256()
-    h.update(adapter.fingerprint().encode())
-    h.update(b"\0")
+    return digests(path, adapter)[0]
+
+
+def digests(path: str | Path, adapter: Adapter) -> tuple[str, str, str]:
+    """(ingest id, SHA-256 of the file, short hash of the adapter), reading the file once."""
+    fingerprint = adapter.fingerprint().encode()
+    both, file_only = hashlib.sha256(), hashlib.sha256()
+    both.update(fingerprint)
+    both.update(b"\0")
     try:
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
+                both.update(chunk)
+                file_only.update(chunk)
     except OSError as exc:
         msg = f"{path}: cannot read ({exc.strerror})"
         raise InputError(msg) from None
-    return f"{adapter.name}-{h.hexdigest()[:16]}"
+    adapter_hash = hashlib.sha256(fingerprint).hexdigest()[:12]
+    return f"{adapter.name}-{both.hexdigest()[:16]}", file_only.hexdigest(), adapter_hash
 
 
-class _IdIndex:
+class IdIndex:
     """Set of 64-bit id hashes in sorted numpy chunks: bounded memory (8 bytes per id).
 
     Two different ids share a 64-bit hash with probability ~n²/2⁶⁵ (about 3e-6 for 10M ids).
@@ -63,7 +71,7 @@ def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
     return sorted_arr[pos] == h
 
 
-def _hash_strings(arr) -> np.ndarray:
+def hash_strings(arr) -> np.ndarray:
     values = arr.to_numpy(zero_copy_only=False) if hasattr(arr, "to_numpy") else np.asarray(arr, dtype=object)
     return pd.util.hash_array(values.astype(object), categorize=False)
 
@@ -71,7 +79,7 @@ def _hash_strings(arr) -> np.ndarray:
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
-def _hex64(h: np.ndarray) -> pa.Array:
+def hex64(h: np.ndarray) -> pa.Array:
     """uint64 → 16-char lowercase hex strings, vectorised."""
     b = h.astype(">u8").view(np.uint8).reshape(-1, 8)
     out = np.empty((len(h), 16), dtype=np.uint8)

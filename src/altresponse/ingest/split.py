@@ -1,0 +1,178 @@
+"""Splitting raw CSV bytes into records, each with the physical lines it spans.
+
+The parser (pyarrow) sees only records this module has already delimited, so every row of a
+file is accounted for whatever the bytes do: a record is counted even when a cell is huge
+(the buffer grows), line endings may be LF, CRLF or CR (mixed too), blank lines are skipped
+and counted, and a quote that never closes costs one line, not the rest of the file.
+
+Quoting follows the parser's rules: a quote opens a quoted value only at the start of a
+field, ``""`` inside it is a quote, and the value may continue after the closing quote.
+A quoted value may span line breaks, but a record spanning more than ``max_row_lines``
+physical lines (or more than ``MAX_QUOTED_BYTES``) is a quote that was never meant to
+close: its first line becomes a malformed record and splitting resumes on the next line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import BinaryIO, Iterator
+
+READ_BYTES = 4 << 20  # bytes read from the file per step
+MAX_ROW_BYTES = 1 << 20  # a record longer than this is quarantined (malformed_row), not parsed
+MAX_QUOTED_BYTES = 64 << 20  # a quote still open after this many bytes is an unclosed quote
+RAW_KEPT = 2000  # characters of an oversized record kept in quarantine's raw
+
+
+@dataclass
+class Records:
+    """One step's records: text (no terminator), first line, last line; plus what was skipped."""
+
+    rows: list[bytes] = field(default_factory=list)
+    number: list[int] = field(default_factory=list)  # record number (1 = the first record, the header)
+    first_line: list[int] = field(default_factory=list)
+    last_line: list[int] = field(default_factory=list)
+    malformed: list[tuple[int, int, int, bytes, str]] = field(default_factory=list)  # (number, first, last, raw, detail)
+    blank_lines: int = 0
+
+
+def _record_regex(delimiter: bytes, quote: bytes) -> re.Pattern:
+    d, q = re.escape(delimiter), re.escape(quote)
+    rest = rb"[^" + d + rb"\r\n]*"
+    quoted = q + rb"[^" + q + rb"]*(?:" + q + q + rb"[^" + q + rb"]*)*" + q + rest
+    plain = rb"(?!" + q + rb")" + rest
+    one = rb"(?:" + quoted + rb"|" + plain + rb")"
+    return re.compile(one + rb"(?:" + d + one + rb")*")
+
+
+def _line_breaks(text: bytes) -> int:
+    return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+
+
+class Splitter:
+    """Streams records out of a binary stream (already decompressed)."""
+
+    def __init__(self, stream: BinaryIO, *, delimiter: str, quote_char: str, max_row_lines: int):
+        self.stream = stream
+        self.q = quote_char.encode()
+        self.regex = _record_regex(delimiter.encode(), self.q)
+        self.max_row_lines = max_row_lines
+        self.line = 1  # physical line number of the next unread byte's line
+        self.record = 1  # number of the next record (blank lines count, as lines do)
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[Records]:
+        buf = b""
+        eof = False
+        first = True
+        while not (eof and not buf):
+            if not eof:
+                chunk = self.stream.read(READ_BYTES)
+                self.bytes_read += len(chunk)
+                eof = not chunk
+                if first and chunk:
+                    chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+                    first = False
+                buf += chunk
+            out = Records()
+            used = self._split(buf, eof, out)
+            buf = buf[used:]
+            if out.rows or out.malformed or out.blank_lines:
+                yield out
+            elif eof and buf:  # nothing could be taken from a final fragment: cannot happen, but never loop
+                out.malformed.append((self.record, self.line, self.line, buf, "unreadable end of file"))
+                buf = b""
+                yield out
+
+    # -- one buffer
+    def _split(self, buf: bytes, eof: bool, out: Records) -> int:
+        if self.q not in buf:
+            return self._split_plain(buf, eof, out)
+        return self._split_quoted(buf, eof, out)
+
+    def _add(self, out: Records, rec: bytes, lines: int) -> None:
+        first, last = self.line, self.line + lines - 1
+        self.line = last + 1
+        number = self.record
+        self.record += 1
+        if not rec.strip():
+            out.blank_lines += lines
+        elif len(rec) > MAX_ROW_BYTES:
+            shown = rec[:RAW_KEPT] + b"..."
+            out.malformed.append((number, first, last, shown, f"row of {len(rec):,} bytes is over the {MAX_ROW_BYTES:,}-byte limit"))
+        else:
+            out.rows.append(rec)
+            out.number.append(number)
+            out.first_line.append(first)
+            out.last_line.append(last)
+
+    def _split_plain(self, buf: bytes, eof: bool, out: Records) -> int:
+        """No quote in the buffer: every line is a record."""
+        end = len(buf)
+        if not eof:
+            end = max(buf.rfind(b"\n"), buf.rfind(b"\r", 0, len(buf) - 1)) + 1  # a final CR may start CRLF
+            if end == 0:
+                return self._oversized_line(buf, out) if len(buf) > MAX_QUOTED_BYTES else 0
+        body = buf[:end].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = body.split(b"\n")
+        if body.endswith(b"\n"):
+            lines.pop()
+        if len(body) > MAX_ROW_BYTES or b"\n\n" in body or body.startswith(b"\n") or not all(lines):
+            for rec in lines:
+                self._add(out, rec, 1)
+            return end
+        n = len(lines)
+        out.rows.extend(lines)
+        out.number.extend(range(self.record, self.record + n))
+        self.record += n
+        out.first_line.extend(range(self.line, self.line + n))
+        out.last_line.extend(range(self.line, self.line + n))
+        self.line += n
+        return end
+
+    def _oversized_line(self, buf: bytes, out: Records) -> int:
+        # a line with no end in sight: count what we have as one record and go on
+        self._add(out, buf, 1)
+        self.line -= 1  # the line continues
+        self.record -= 1
+        return len(buf)
+
+    def _split_quoted(self, buf: bytes, eof: bool, out: Records) -> int:
+        p, n = 0, len(buf)
+        while p < n:
+            e = self.regex.match(buf, p).end()
+            if e < n and buf[e : e + 1] in (b"\n", b"\r"):
+                t = e + 1
+                if buf[e : e + 1] == b"\r":
+                    if t == n and not eof:
+                        break  # CR at the end of the buffer: maybe CRLF
+                    if buf[t : t + 1] == b"\n":
+                        t += 1
+            elif e == n:
+                if not eof:
+                    break
+                t = n
+            else:  # a quoted value not closed in the buffer
+                if not eof and n - p <= MAX_QUOTED_BYTES:
+                    break
+                p = self._broken_quote(buf, p, eof, out, "quote opened on this line is never closed")
+                continue
+            rec = buf[p:e]
+            lines = _line_breaks(rec) + 1 if self.q in rec else 1
+            if lines > self.max_row_lines:
+                p = self._broken_quote(
+                    buf, p, eof, out, f"quote opened on this line closes {lines - 1} lines later (over format.max_row_lines {self.max_row_lines})"
+                )
+                continue
+            self._add(out, rec, lines)
+            p = t
+        return p
+
+    def _broken_quote(self, buf: bytes, p: int, eof: bool, out: Records, detail: str) -> int:
+        """The physical line at ``p`` is one malformed record; return where the next line starts."""
+        m = re.compile(rb"\r\n|\r|\n").search(buf, p)
+        end, t = (m.start(), m.end()) if m else (len(buf), len(buf))
+        out.malformed.append((self.record, self.line, self.line, buf[p:end], detail))
+        self.line += 1
+        self.record += 1
+        return t
