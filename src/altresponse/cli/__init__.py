@@ -25,9 +25,9 @@ def _root() -> None:
     """altresponse: care-first 911 response analysis, planning and evaluation."""
 
 
-from . import classify, demo, ingest, plan, report, synth, types  # noqa: E402
+from . import classify, demo, ingest, plan, quality, report, synth, types  # noqa: E402
 
-for _module in (ingest, synth, types, classify, report, plan, demo):
+for _module in (ingest, quality, synth, types, classify, report, plan, demo):
     _module.register(app)
 
 

@@ -79,7 +79,7 @@ def ingest(
     paths = [Path(p) for p in paths]
     for p in paths:
         if not p.is_file():
-            msg = f"{p}: no such file"
+            msg = f"{p}: no such file" if not p.exists() else f"{p}: not a regular file"
             raise InputError(msg)
     geo_index = None
     if beats is not None:

@@ -9,6 +9,8 @@ time. A record with the wrong number of fields is ``malformed_row`` with its raw
 from __future__ import annotations
 
 import codecs
+import gzip
+import zlib
 import io
 from collections import Counter
 from dataclasses import dataclass
@@ -64,12 +66,12 @@ class Reader:
 
     def _open_stream(self):
         try:
-            self._raw = pa.OSFile(str(self.path), "rb")
-        except (OSError, pa.ArrowException) as exc:
-            msg = f"{self.path}: cannot read ({exc})"
+            self._raw = open(self.path, "rb")  # noqa: SIM115 - closed when the reader is dropped
+        except OSError as exc:
+            msg = f"{self.path}: cannot read ({exc.strerror})"
             raise InputError(msg) from None
         if self.path.suffix.lower() in (".gz", ".gzip"):
-            return pa.CompressedInputStream(self._raw, "gzip")
+            return gzip.GzipFile(fileobj=self._raw)  # a truncated or corrupt file raises while reading
         return self._raw
 
     def fraction(self) -> float:
@@ -118,7 +120,7 @@ class Reader:
             return next(self._records)
         except StopIteration:
             return None
-        except (OSError, pa.ArrowException, EOFError) as exc:
+        except (OSError, pa.ArrowException, EOFError, zlib.error) as exc:
             msg = f"{self.path}: cannot read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
             raise InputError(msg) from None
 
