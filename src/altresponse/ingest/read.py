@@ -106,12 +106,12 @@ class Reader:
                 step.first_line.insert(0, first)
                 step.last_line.insert(0, first)
                 break
-        self._header = step.number[0]
+        self._header, header_line = step.number[0], step.first_line[0]
         text = step.rows[0].decode(self.codec, errors="replace")
         first = next(iter(_csv_rows(text, fmt.delimiter, fmt.quote_char)), [])
         self.header = unique_names([normalise_header(n) for n in first])
         del step.rows[0], step.number[0], step.first_line[0], step.last_line[0]
-        step.blank_lines = 0  # blank lines before the header are not data
+        step.blank_lines -= header_line - 1  # blank lines before the header are not data
         self._pending = step
         return self.header
 

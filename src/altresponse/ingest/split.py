@@ -113,6 +113,8 @@ class Splitter:
             end = max(buf.rfind(b"\n"), buf.rfind(b"\r", 0, len(buf) - 1)) + 1  # a final CR may start CRLF
             if end == 0:
                 return self._oversized_line(buf, out) if len(buf) > MAX_QUOTED_BYTES else 0
+        if end == 0:
+            return 0
         body = buf[:end].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = body.split(b"\n")
         if body.endswith(b"\n"):
