@@ -45,6 +45,9 @@ def _record_regex(delimiter: bytes, quote: bytes) -> re.Pattern:
     return re.compile(one + rb"(?:" + d + one + rb")*")
 
 
+_BLANK_LINE = re.compile(rb"(?m)^\s*$")  # bytes \s: space, tab, \n, \r, \f, \v
+
+
 def _line_breaks(text: bytes) -> int:
     return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
 
@@ -119,7 +122,7 @@ class Splitter:
         lines = body.split(b"\n")
         if body.endswith(b"\n"):
             lines.pop()
-        if len(body) > MAX_ROW_BYTES or b"\n\n" in body or body.startswith(b"\n") or not all(lines):
+        if len(body) > MAX_ROW_BYTES or _BLANK_LINE.search(body.removesuffix(b"\n")):
             for rec in lines:
                 self._add(out, rec, 1)
             return end
@@ -142,7 +145,8 @@ class Splitter:
     def _split_quoted(self, buf: bytes, eof: bool, out: Records) -> int:
         p, n = 0, len(buf)
         while p < n:
-            e = self.regex.match(buf, p).end()
+            m = self.regex.match(buf, p)
+            e = m.end() if m else p  # no field at all: a quote that never closes
             if e < n and buf[e : e + 1] in (b"\n", b"\r"):
                 t = e + 1
                 if buf[e : e + 1] == b"\r":
