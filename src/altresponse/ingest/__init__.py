@@ -25,7 +25,7 @@ The package, one job per module: ``read`` (streaming reader, malformed rows), ``
 
 from __future__ import annotations
 
-from .ids import digests, ingest_id_of
+from .ids import ingest_id_of
 from .pipeline import ingest
 from .read import BLOCK_SIZE, PARQUET_BATCH_ROWS
 from .report import SAMPLE_QUARANTINE, FileReport, IngestReport

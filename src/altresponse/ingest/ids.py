@@ -63,6 +63,41 @@ class IdIndex:
             self.small, self.n_small = [], 0
 
 
+class RowHasher:
+    """Ids for rows without one: a hash of the raw row, the k-th identical copy getting (hash, k)."""
+
+    def __init__(self):
+        self.seen = IdIndex()
+
+    def of(self, batch: pa.RecordBatch, header: list[str], need: np.ndarray, copies: np.ndarray) -> pa.Array:
+        """Stable id hash of each raw row (columns in name order, so column order does not matter).
+
+        Identical rows are numbered by their order in the file (the k-th copy gets a hash of
+        (row hash, k)), so repeated identical calls are all kept (and counted as
+        ``copies``), yet re-reading the same rows gives the same ids.
+        """
+        order = sorted(range(len(header)), key=lambda i: header[i])
+        frame = pd.DataFrame({header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
+        base = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        result = base.copy()
+        todo = np.flatnonzero(need)
+        k = 0
+        while len(todo):
+            cand = base[todo] if k == 0 else pd.util.hash_array(base[todo] ^ np.uint64((k * 0x9E3779B97F4A7C15) % (1 << 64)))
+            taken = self.seen.contains(cand)
+            _, first = np.unique(cand, return_index=True)
+            first_mask = np.zeros(len(cand), dtype=bool)
+            first_mask[first] = True
+            ok = first_mask & ~taken
+            result[todo[ok]] = cand[ok]
+            self.seen.add(cand[ok])
+            if k:
+                copies[todo[ok]] = True
+            todo = todo[~ok]
+            k += 1
+        return hex64(result)
+
+
 def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
     if not len(sorted_arr):
         return np.zeros(len(h), dtype=bool)

@@ -21,12 +21,13 @@ import pyarrow.compute as pc
 from ..adapter import Adapter, normalise_header
 from ..calls import QUARANTINE_SCHEMA, QuarantineReason
 from ..errors import AdapterError
-from .ids import IdIndex, hash_strings, hex64
+from .ids import IdIndex, RowHasher, hash_strings
+from .places import assign_geo, map_coordinates
 from .read import unique_names
 from .tables import TableSpec
 from .values import (
     BOOL_MAP, cut_to_block, delimiter_hint, has_time_of_day, join_flags, localise, map_values,
-    midnights, parse_formats, parse_number, parse_point, quarantine_detail,
+    midnights, parse_formats, parse_number, quarantine_detail,
 )
 
 R = QuarantineReason
@@ -44,6 +45,7 @@ class _Batch:
     out: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)  # (reason, label, row mask, raw values)
     flags: list = field(default_factory=list)  # (flag, row mask)
+    changes: list = field(default_factory=list)  # (reason, row mask) of values a rule changed
     cache: dict = field(default_factory=dict)
 
     def col(self, name: str | None) -> pa.Array:
@@ -67,7 +69,7 @@ class Mapper:
         self.file_name = Path(path).name
         self.ingest_id = ingest_id
         self.geo = geo_index
-        self.hash_rows_seen = IdIndex()
+        self.row_hashes = RowHasher()
         self.header = unique_names(header)
         self.columns_used: dict[str, str] = {}
         self.columns_missing: list[str] = []
@@ -108,7 +110,7 @@ class Mapper:
             for key, ts in adapter.timestamps.items()
         }
         self.id_col = self._resolve("id.column", adapter.id.column)
-        self.coord_cols = None
+        self.coord_cols, self.point_col, self.transformer = None, None, None
         c = adapter.coordinates
         if c:
             if c.latitude:
@@ -118,7 +120,6 @@ class Mapper:
             else:
                 self.coord_cols = (None, None)
             self.point_col = self._resolve("coordinates.point", c.point)
-            self.transformer = None
             if c.epsg is not None:
                 from pyproj import Transformer
 
@@ -175,7 +176,10 @@ class Mapper:
         for key in self.ts:
             self._timestamp(b, key, stats)
         if self.coord_cols:
-            self._coordinates(b, stats)
+            b.out["latitude"], b.out["longitude"] = map_coordinates(
+                self.adapter.coordinates, b.col(self.coord_cols[0]), b.col(self.coord_cols[1]),
+                b.col(self.point_col) if self.point_col else None, self.transformer, b.problems, b.changes,
+            )
         if "agency" in self.schema.names and self.adapter.agency:
             b.out["agency"] = pc.coalesce(b.out.get("agency", pa.nulls(b.n, pa.string())), pa.scalar(self.adapter.agency))
         self._ids(b, stats)
@@ -183,8 +187,11 @@ class Mapper:
         self._required(b)
         self._interval_flags(b)
         if self.geo is not None and "latitude" in b.out:
-            self._geo(b, stats)
-        return self._split(b, index)
+            assign_geo(self.geo, b.out, b.n, stats)
+        good, quarantined, good_mask = self._split(b, index)
+        for reason, mask in b.changes:  # counted in loaded rows only
+            stats[f"value.{reason}"] += int((np.asarray(mask, dtype=bool) & good_mask).sum())
+        return good, quarantined
 
     def _fields(self, b: _Batch) -> None:
         for key, src in self.fields.items():
@@ -207,7 +214,7 @@ class Mapper:
         for key in self.block_level:
             if key in b.out:
                 cut = cut_to_block(b.out[key])
-                stats["value.address_cut_to_block"] += int(pc.sum(pc.fill_null(pc.not_equal(cut, b.out[key]), False)).as_py() or 0)
+                b.changes.append(("address_cut_to_block", np.asarray(pc.fill_null(pc.not_equal(cut, b.out[key]), False))))
                 b.out[key] = cut
 
     def _value_maps(self, b: _Batch, stats: Counter) -> None:
@@ -225,7 +232,7 @@ class Mapper:
             if vm.on_unknown == "quarantine":
                 b.problems.append((R.UNKNOWN_VALUE.value, f"values.{key}", unknown, raw))
             else:
-                stats[f"value.unknown_value_{'defaulted' if default is not None else 'nulled'}"] += int(unknown.sum())
+                b.changes.append((f"unknown_value_{'defaulted' if default is not None else 'nulled'}", unknown))
 
     def _timestamp(self, b: _Batch, key: str, stats: Counter) -> None:
         local, instant, date, bad, raw = self._parse_timestamp(b, key)
@@ -278,50 +285,6 @@ class Mapper:
         bad = np.asarray(pc.and_(pc.is_valid(raw), pc.invert(parsed_any)))
         return local_arr, inst_arr, date_only, bad, raw
 
-    def _coordinates(self, b: _Batch, stats: Counter) -> None:
-        c = self.adapter.coordinates
-        a_raw, b_raw = b.col(self.coord_cols[0]), b.col(self.coord_cols[1])
-        a, bad_a, inf_a = parse_number(a_raw, pa.float64())
-        bb, bad_b, inf_b = parse_number(b_raw, pa.float64())
-        pair = pc.binary_join_element_wise(a_raw, b_raw, ",")
-        b.problems.append((R.UNPARSEABLE_NUMBER.value, "coordinates", bad_a | bad_b, pair))
-        overflow = (inf_a | inf_b) & ~(bad_a | bad_b)
-        stats["value.unparseable_number"] += int(overflow.sum())
-        av = a.to_numpy(zero_copy_only=False).astype(float)
-        bv = bb.to_numpy(zero_copy_only=False).astype(float)
-        if c.latitude or not c.x:
-            lat, lon = av, bv
-        else:
-            x, y = av, bv
-            if c.zero_is_null:
-                zero = (x == 0) & (y == 0)
-                stats["value.coordinates_zero"] += int(zero.sum())
-                x, y = np.where(zero, np.nan, x), np.where(zero, np.nan, y)
-            lon, lat = self.transformer.transform(x, y)
-            lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-        if self.point_col:
-            p_lat, p_lon = parse_point(b.col(self.point_col))
-            fill = ~(np.isfinite(lat) & np.isfinite(lon))
-            lat, lon = np.where(fill, p_lat, lat), np.where(fill, p_lon, lon)
-        if c.zero_is_null:
-            zero = (lat == 0) & (lon == 0)
-            stats["value.coordinates_zero"] += int(zero.sum())
-            lat, lon = np.where(zero, np.nan, lat), np.where(zero, np.nan, lon)
-        finite = np.isfinite(lat) & np.isfinite(lon)
-        if c.bbox:
-            mn_lon, mn_lat, mx_lon, mx_lat = c.bbox
-            with np.errstate(invalid="ignore"):
-                outside = finite & ~((lon >= mn_lon) & (lon <= mx_lon) & (lat >= mn_lat) & (lat <= mx_lat))
-            if c.out_of_bounds == "quarantine":
-                b.problems.append((R.COORDINATES_OUT_OF_BOUNDS.value, f"coordinates (bbox {list(c.bbox)})", outside, pair))
-            else:
-                stats["value.coordinates_out_of_bounds"] += int(outside.sum())
-                finite = finite & ~outside
-        half = np.isfinite(lat) ^ np.isfinite(lon)  # one of the two missing: the point is dropped
-        stats["value.coordinates_half_missing"] += int((half & ~(inf_a | inf_b)).sum())
-        b.out["latitude"] = pa.array(np.where(finite, lat, np.nan), type=pa.float64(), from_pandas=True)
-        b.out["longitude"] = pa.array(np.where(finite, lon, np.nan), type=pa.float64(), from_pandas=True)
-
     def _ids(self, b: _Batch, stats: Counter) -> None:
         adapter, spec, n = self.adapter, self.spec, b.n
         id_raw = b.col(self.id_col) if self.id_col else pa.nulls(n, pa.string())
@@ -333,7 +296,9 @@ class Mapper:
             b.problems.append((R.MISSING_REQUIRED.value, "id.column", missing_id, id_raw))
         ids = pc.binary_join_element_wise(pa.scalar(adapter.name), id_raw, ":")
         if need_hash.any():
-            hashed = self._row_hash(b.batch, need_hash, stats)
+            copies = np.zeros(n, dtype=bool)
+            hashed = self.row_hashes.of(b.batch, self.header, need_hash, copies)
+            b.changes.append(("identical_rows_kept", copies))
             hashed_ids = pc.binary_join_element_wise(pa.scalar(adapter.name), pc.binary_join_element_wise("h", hashed, ""), ":")
             ids = pc.if_else(pa.array(need_hash), hashed_ids, ids)
         b.out[spec.id_column] = ids
@@ -368,7 +333,7 @@ class Mapper:
             b.out["time_flags"] = join_flags(b.flags, b.n)
 
     def _split(self, b: _Batch, index: IdIndex):
-        """(loaded rows, quarantined rows): the first problem of a row wins, then duplicate ids."""
+        """(loaded rows, quarantined rows, loaded mask): the first problem of a row wins, then duplicate ids."""
         n, spec = b.n, self.spec
         detail_idx = np.full(n, -1, dtype=np.int64)
         for i, (_code, _label, mask, _raw) in enumerate(b.problems):
@@ -382,7 +347,7 @@ class Mapper:
         else:
             good = self.schema.empty_table()
         if good_mask.all():
-            return good, QUARANTINE_SCHEMA.empty_table()
+            return good, QUARANTINE_SCHEMA.empty_table(), good_mask
         q_idx = np.flatnonzero(~good_mask)
         raw_rows = b.batch.take(pa.array(q_idx)).to_pylist()
         ids_py = b.out[spec.id_column].take(pa.array(q_idx)).to_pylist()
@@ -407,58 +372,7 @@ class Mapper:
             },
             schema=QUARANTINE_SCHEMA,
         )
-        return good, q
-
-    def _row_hash(self, batch: pa.RecordBatch, need: np.ndarray, stats: Counter) -> pa.Array:
-        """Stable id hash of each raw row (columns in name order, so column order does not matter).
-
-        Identical rows are numbered by their order in the file (the k-th copy gets a hash of
-        (row hash, k)), so repeated identical calls are all kept (and counted as
-        ``identical_rows_kept``), yet re-reading the same rows gives the same ids.
-        """
-        order = sorted(range(len(self.header)), key=lambda i: self.header[i])
-        frame = pd.DataFrame({self.header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
-        base = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-        result = base.copy()
-        todo = np.flatnonzero(need)
-        k = 0
-        while len(todo):
-            cand = base[todo] if k == 0 else pd.util.hash_array(base[todo] ^ np.uint64((k * 0x9E3779B97F4A7C15) % (1 << 64)))
-            taken = self.hash_rows_seen.contains(cand)
-            _, first = np.unique(cand, return_index=True)
-            first_mask = np.zeros(len(cand), dtype=bool)
-            first_mask[first] = True
-            ok = first_mask & ~taken
-            result[todo[ok]] = cand[ok]
-            self.hash_rows_seen.add(cand[ok])
-            if k:
-                stats["value.identical_rows_kept"] += int(ok.sum())
-            todo = todo[~ok]
-            k += 1
-        return hex64(result)
-
-    def _geo(self, b: _Batch, stats: Counter) -> None:
-        out, n = b.out, b.n
-        lat = out["latitude"].to_numpy(zero_copy_only=False)
-        lon = out["longitude"].to_numpy(zero_copy_only=False)
-        beat, district = self.geo.assign(lon, lat)
-        gb, gd = pa.array(beat, type=pa.string()), pa.array(district, type=pa.string())
-        out["geo_beat"], out["geo_district"] = gb, gd
-        has_point = np.isfinite(lat.astype(float)) & np.isfinite(lon.astype(float))
-        stats["geo.points"] += int(has_point.sum())
-        stats["geo.matched"] += int(np.asarray(pc.is_valid(gb if self.geo.beat_property else gd)).sum())
-        for name, geo_arr in (("beat", gb), ("district", gd)):
-            cad = out.get(name)
-            if cad is None:
-                cad = pa.nulls(n, pa.string())
-            stats[f"geo.{name}_filled"] += int(np.asarray(pc.and_(pc.is_null(cad), pc.is_valid(geo_arr))).sum())
-            if name == "beat":
-                both = pc.and_(pc.is_valid(cad), pc.is_valid(geo_arr))
-                stats["geo.beat_compared"] += int(np.asarray(both).sum())
-                differs = pc.and_(both, pc.not_equal(cad, geo_arr))
-                stats["geo.beat_disagree"] += int(np.asarray(pc.fill_null(differs, False)).sum())
-            out[name] = pc.coalesce(cad, geo_arr)
-
+        return good, q, good_mask
 
 def _parse_with_time(with_time: pa.Array, ts, n: int):
     """Values with a time of day → (naive local, UTC instants of values carrying an offset)."""
