@@ -64,38 +64,49 @@ class IdIndex:
 
 
 class RowHasher:
-    """Ids for rows without one: a hash of the raw row, the k-th identical copy getting (hash, k)."""
+    """Ids for rows without one: a hash of the raw row, the k-th identical copy getting (hash, k).
+
+    Memory: the index of row hashes seen (8 bytes a row) plus a count for each row that has
+    identical copies.
+    """
 
     def __init__(self):
         self.seen = IdIndex()
+        self.copies: dict[int, int] = {}  # row hash -> rows with it so far (only when >= 2)
 
     def of(self, batch: pa.RecordBatch, header: list[str], need: np.ndarray, copies: np.ndarray) -> pa.Array:
         """Stable id hash of each raw row (columns in name order, so column order does not matter).
 
         Identical rows are numbered by their order in the file (the k-th copy gets a hash of
-        (row hash, k)), so repeated identical calls are all kept (and counted as
-        ``copies``), yet re-reading the same rows gives the same ids.
+        (row hash, k)), so repeated identical calls are all kept (and marked in ``copies``), yet
+        re-reading the same rows gives the same ids.
         """
         order = sorted(range(len(header)), key=lambda i: header[i])
         frame = pd.DataFrame({header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
         base = pd.util.hash_pandas_object(frame, index=False).to_numpy()
         result = base.copy()
         todo = np.flatnonzero(need)
-        k = 0
-        while len(todo):
-            cand = base[todo] if k == 0 else pd.util.hash_array(base[todo] ^ np.uint64((k * 0x9E3779B97F4A7C15) % (1 << 64)))
-            taken = self.seen.contains(cand)
-            _, first = np.unique(cand, return_index=True)
-            first_mask = np.zeros(len(cand), dtype=bool)
-            first_mask[first] = True
-            ok = first_mask & ~taken
-            result[todo[ok]] = cand[ok]
-            self.seen.add(cand[ok])
-            if k:
-                copies[todo[ok]] = True
-            todo = todo[~ok]
-            k += 1
+        if not len(todo):
+            return hex64(result)
+        h = base[todo]
+        k = self._before(h) + pd.Series(h).groupby(h).cumcount().to_numpy()
+        later = k > 0
+        salt = k[later].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps mod 2**64
+        result[todo[later]] = pd.util.hash_array(h[later] ^ salt)
+        copies[todo[later]] = True
+        uniq, count = np.unique(h, return_counts=True)
+        total = self._before(uniq) + count
+        self.copies.update(zip(uniq[total > 1].tolist(), total[total > 1].tolist()))
+        self.seen.add(uniq[~self.seen.contains(uniq)])
         return hex64(result)
+
+    def _before(self, h: np.ndarray) -> np.ndarray:
+        """Rows with each hash in earlier batches."""
+        seen = self.seen.contains(h).astype(np.int64)
+        if self.copies:
+            known = pd.Series(h).map(self.copies).to_numpy(dtype=float, na_value=np.nan)
+            seen = np.where(np.isnan(known), seen, np.nan_to_num(known)).astype(np.int64)
+        return seen
 
 
 def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:

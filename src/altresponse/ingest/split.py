@@ -48,6 +48,11 @@ def _record_regex(delimiter: bytes, quote: bytes) -> re.Pattern:
 _BLANK_LINE = re.compile(rb"(?m)^\s*$")  # bytes \s: space, tab, \n, \r, \f, \v
 
 
+def _line_end(buf: bytes, p: int) -> int:
+    ends = [i for i in (buf.find(b"\n", p), buf.find(b"\r", p)) if i >= 0]
+    return min(ends) if ends else len(buf)
+
+
 def _line_breaks(text: bytes) -> int:
     return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
 
@@ -122,7 +127,7 @@ class Splitter:
         lines = body.split(b"\n")
         if body.endswith(b"\n"):
             lines.pop()
-        if len(body) > MAX_ROW_BYTES or _BLANK_LINE.search(body.removesuffix(b"\n")):
+        if _BLANK_LINE.search(body.removesuffix(b"\n")) or (len(body) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
             for rec in lines:
                 self._add(out, rec, 1)
             return end
@@ -144,8 +149,17 @@ class Splitter:
 
     def _split_quoted(self, buf: bytes, eof: bool, out: Records) -> int:
         p, n = 0, len(buf)
+        last_q = buf.rfind(self.q)
         while p < n:
-            m = self.regex.match(buf, p)
+            nq = buf.find(self.q, p)
+            if nq < 0:  # no quote in the rest: plain lines
+                return p + self._split_plain(buf[p:], eof, out)
+            line_start = max(buf.rfind(b"\n", p, nq), buf.rfind(b"\r", p, nq)) + 1
+            if line_start > p:  # whole lines before the next quote: plain too
+                p += self._split_plain(buf[p:line_start], True, out)
+                continue
+            # the last quote of the buffer cannot be closed in it: match within its line only
+            m = self.regex.match(buf, p, _line_end(buf, p)) if nq == last_q else self.regex.match(buf, p)
             e = m.end() if m else p  # no field at all: a quote that never closes
             if e < n and buf[e : e + 1] in (b"\n", b"\r"):
                 t = e + 1
