@@ -120,11 +120,16 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
     reader = Reader(path, adapter)
     header = reader.read_header()
     if header is None:
+        reader.close()
         rep.note = "empty file: no header and no rows"
         _write_empty_parts(store, spec, ingest_id, rep)
         rep.seconds = round(time.perf_counter() - started, 3)
         return rep
-    mapper = Mapper(adapter, spec, header, path, ingest_id, geo_index)
+    try:
+        mapper = Mapper(adapter, spec, header, path, ingest_id, geo_index)
+    except BaseException:
+        reader.close()
+        raise
     rep.columns_used, rep.columns_missing, rep.columns_ignored = mapper.columns_used, mapper.columns_missing, mapper.columns_ignored
     skip = {part for part, _ in earlier}
     index = _store_index(store, spec, skip | {ingest_id})

@@ -126,13 +126,21 @@ class Reader:
 
     def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Yield (batch of string columns, 1-based data row numbers)."""
-        if self.is_parquet:
-            yield from self._parquet_batches()
-            return
-        step, self._pending = self._pending, None
-        while step is not None:
-            yield from self._parse_step(step)
-            step = self._next_step()
+        try:
+            if self.is_parquet:
+                yield from self._parquet_batches()
+                return
+            step, self._pending = self._pending, None
+            while step is not None:
+                yield from self._parse_step(step)
+                step = self._next_step()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the input file."""
+        if self._raw is not None:
+            self._raw.close()
 
     def _parquet_batches(self):
         self._raw = pa.OSFile(str(self.path), "rb")
