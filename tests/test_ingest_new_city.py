@@ -101,6 +101,11 @@ def test_item8_4_reingest_after_adapter_edit_says_so_and_replace_swaps(tmp_path)
     assert (f["rows_loaded"], f["replaced"]) == (2, [first.ingest_id])
     assert len(_calls(tmp_path / "s")) == 2
     assert sorted(p.stem for p in (tmp_path / "s/calls").glob("*.parquet")) == [f["ingest_id"]]
+    # other bytes, same ids (an export saved again): every row a duplicate, and the report says why
+    again = tmp_path / "again.csv"
+    again.write_text(path.read_text() + "\n")
+    note = ingest(again, edited, tmp_path / "s").files[0].note
+    assert "all 2 rows are duplicate_id" in note and "already in the store" in note
 
 
 def test_item8_5_values_changed_by_rules_are_counted(tmp_path):

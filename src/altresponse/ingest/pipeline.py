@@ -224,6 +224,11 @@ def _finish_report(rep: FileReport, stats: Counter, geo_index) -> None:
         rep.geo = _geo_summary(stats, geo_index)
     if rep.rows_read == 0 and not rep.note:
         rep.note = "empty file: header only, no data rows"
+    elif rep.rows_read and rep.quarantine_reasons.get("duplicate_id") == rep.rows_read:
+        rep.note = (
+            f"all {rep.rows_read:,} rows are duplicate_id: their ids are already in the store, "
+            "from an earlier ingest of this export? (--replace swaps a part made from the same file)"
+        )
 
 
 def _already(rep: FileReport, report_path: Path) -> FileReport:
