@@ -41,7 +41,7 @@ def _cli_json(*args):
 
 
 def test_item15_1_oversized_cell_counted(tmp_path):
-    from altresponse.ingest.split import MAX_ROW_BYTES
+    from altresponse.ingest import MAX_ROW_BYTES
 
     rows = [_durham_row(i) for i in range(20)]
     rows[17] = _durham_row(17, nature='"' + "x" * (10 * MAX_ROW_BYTES) + '"')  # a 10 MiB quoted cell near the end
