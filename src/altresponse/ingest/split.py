@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator
 
+import numpy as np
+
 READ_BYTES = 4 << 20  # bytes read from the file per step
 MAX_ROW_BYTES = 1 << 20  # a record longer than this is quarantined (malformed_row), not parsed
 MAX_QUOTED_BYTES = 64 << 20  # a quote still open after this many bytes is an unclosed quote
@@ -36,16 +38,46 @@ class Records:
     blank_lines: int = 0
 
 
-def _record_regex(delimiter: bytes, quote: bytes) -> re.Pattern:
+def _record_regex(delimiter: bytes, quote: bytes, *, one_line: bool = False) -> re.Pattern:
+    """A record; with ``one_line``, a record within one line followed by its line end (group 2)."""
     d, q = re.escape(delimiter), re.escape(quote)
+    eol = rb"\r\n" if one_line else b""
     rest = rb"[^" + d + rb"\r\n]*"
-    quoted = q + rb"[^" + q + rb"]*(?:" + q + q + rb"[^" + q + rb"]*)*" + q + rest
+    inner = rb"[^" + q + eol + rb"]*"
+    quoted = q + inner + rb"(?:" + q + q + inner + rb")*" + q + rest
     plain = rb"(?!" + q + rb")" + rest
     one = rb"(?:" + quoted + rb"|" + plain + rb")"
-    return re.compile(one + rb"(?:" + d + one + rb")*")
+    record = one + rb"(?:" + d + one + rb")*"
+    if one_line:
+        return re.compile(rb"(" + record + rb")(\r\n|\n|\r)")
+    return re.compile(record)
 
 
 _BLANK_LINE = re.compile(rb"(?m)^\s*$")  # bytes \s: space, tab, \n, \r, \f, \v
+
+
+def _quotes_pair_within_lines(buf: bytes, end: int, q: int, d: int) -> bool:
+    """Whether ``buf[:end]`` is quoted the plain way, so every line is one record.
+
+    True when its quotes pair up in order, each pair opening at a field start (after a
+    delimiter or a line start) and closing before a delimiter or a line end, with no line
+    break and no doubled quote inside: then no quoted value spans a line. Anything else
+    (a quote inside a field, ``""``, a quoted line break) goes the careful way.
+    """
+    a = np.frombuffer(buf, dtype=np.uint8, count=end)
+    qp = np.flatnonzero(a == q)
+    if len(qp) % 2:
+        return False
+    opens, closes = qp[0::2], qp[1::2]
+    bounds = np.array([d, 10, 13], dtype=np.uint8)
+    before = a[np.maximum(opens - 1, 0)]
+    if not (np.isin(before, bounds) | (opens == 0)).all():
+        return False
+    after = a[np.minimum(closes + 1, end - 1)]
+    if not (np.isin(after, bounds) | (closes == end - 1)).all():
+        return False
+    breaks = np.flatnonzero((a == 10) | (a == 13))
+    return bool((np.searchsorted(breaks, opens) == np.searchsorted(breaks, closes)).all())
 
 
 def _line_end(buf: bytes, p: int) -> int:
@@ -63,7 +95,9 @@ class Splitter:
     def __init__(self, stream: BinaryIO, *, delimiter: str, quote_char: str, max_row_lines: int):
         self.stream = stream
         self.q = quote_char.encode()
+        self.d = delimiter.encode()[0]
         self.regex = _record_regex(delimiter.encode(), self.q)
+        self.line_regex = _record_regex(delimiter.encode(), self.q, one_line=True)
         self.max_row_lines = max_row_lines
         self.line = 1  # physical line number of the next unread byte's line
         self.record = 1  # number of the next record (blank lines count, as lines do)
@@ -96,6 +130,9 @@ class Splitter:
     def _split(self, buf: bytes, eof: bool, out: Records) -> int:
         if self.q not in buf:
             return self._split_plain(buf, eof, out)
+        end = len(buf) if eof else max(buf.rfind(b"\n"), buf.rfind(b"\r", 0, len(buf) - 1)) + 1
+        if end and _quotes_pair_within_lines(buf, end, self.q[0], self.d):
+            return self._split_plain(buf[:end], True, out)
         return self._split_quoted(buf, eof, out)
 
     def _add(self, out: Records, rec: bytes, lines: int) -> None:
@@ -127,10 +164,15 @@ class Splitter:
         lines = body.split(b"\n")
         if body.endswith(b"\n"):
             lines.pop()
-        if _BLANK_LINE.search(body.removesuffix(b"\n")) or (len(body) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
+        self._add_lines(lines, body.removesuffix(b"\n"), out)
+        return end
+
+    def _add_lines(self, lines: list[bytes], joined: bytes, out: Records) -> None:
+        """One-line records in bulk (one at a time only if one is blank or oversized)."""
+        if _BLANK_LINE.search(joined) or (len(joined) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
             for rec in lines:
                 self._add(out, rec, 1)
-            return end
+            return
         n = len(lines)
         out.rows.extend(lines)
         out.number.extend(range(self.record, self.record + n))
@@ -138,7 +180,19 @@ class Splitter:
         out.first_line.extend(range(self.line, self.line + n))
         out.last_line.extend(range(self.line, self.line + n))
         self.line += n
-        return end
+
+    def _one_line_records(self, buf: bytes, p: int, eof: bool, out: Records) -> int:
+        """Consecutive records that each fit on their line, from ``p``; returns where they end."""
+        n, pos, recs = len(buf), p, []
+        match = self.line_regex.match  # anchored: a search ahead would rescan a huge cell
+        while (m := match(buf, pos)) is not None:
+            if m.end() == n and not eof and m.group(2) == b"\r":
+                break  # a CR that may start a CRLF
+            recs.append(m.group(1))
+            pos = m.end()
+        if recs:
+            self._add_lines(recs, b"\n".join(recs), out)
+        return pos
 
     def _oversized_line(self, buf: bytes, out: Records) -> int:
         # a line with no end in sight: count what we have as one record and go on
@@ -157,6 +211,10 @@ class Splitter:
             line_start = max(buf.rfind(b"\n", p, nq), buf.rfind(b"\r", p, nq)) + 1
             if line_start > p:  # whole lines before the next quote: plain too
                 p += self._split_plain(buf[p:line_start], True, out)
+                continue
+            after = self._one_line_records(buf, p, eof, out)
+            if after > p:
+                p = after
                 continue
             # the last quote of the buffer cannot be closed in it: match within its line only
             m = self.regex.match(buf, p, _line_end(buf, p)) if nq == last_q else self.regex.match(buf, p)
