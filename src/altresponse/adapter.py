@@ -61,7 +61,11 @@ class FileFormat(_Model):
     null_values: list[str] = Field(default_factory=lambda: ["", "NA", "NULL", "N/A", "null"])
     quote_char: str = Field('"', min_length=1, max_length=1)
     newlines_in_values: bool = False
-    """Allow quoted values to span lines (then lineage row numbers count records, not lines)."""
+    """Kept for older adapters; quoted values may always span lines (see ``max_row_lines``)."""
+    max_row_lines: int = Field(10, ge=1, le=10_000)
+    """Most physical lines one row may span through quoted line breaks. A quote that would
+    join more lines is taken as a quote that never closes: its line is quarantined
+    (``malformed_row``) and reading goes on with the next line."""
 
 
 class TimestampSpec(_Model):
@@ -198,9 +202,11 @@ class Adapter(_Model):
     """Canonical column → candidate source columns (first present wins)."""
     values: dict[str, ValueMap] = Field(default_factory=dict)
     coordinates: Coordinates | None = None
-    block_level: list[str] = Field(default_factory=list)
+    block_level: list[str] | None = None
     """Canonical text columns (e.g. ``location_text``) whose leading house number is cut to
-    its hundred block, as Cincinnati publishes: ``'7647 FERGUSON RD'`` → ``'76XX FERGUSON RD'``."""
+    its hundred block: ``'7647 FERGUSON RD'`` → ``'76XX FERGUSON RD'``; a leading numbered
+    street (``'24TH ST / MAIN ST'``) is kept. Default: the table's own list (``location_text``
+    for calls, none for force); ``[]`` keeps full addresses."""
     required: list[str] = Field(default_factory=list)
     """Canonical columns that must be non-null after mapping, else missing_required_field."""
     geo: GeoSpec = Field(default_factory=GeoSpec)

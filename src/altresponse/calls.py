@@ -93,6 +93,7 @@ class QuarantineReason(str, Enum):
     UNPARSEABLE_NUMBER = "unparseable_number"
     MALFORMED_ROW = "malformed_row"  # wrong number of fields, truncated line
     UNKNOWN_VALUE = "unknown_value"  # a value outside a closed value map
+    INVALID_ENCODING = "invalid_encoding"  # bytes that are not text in the adapter's format.encoding
 
 
 QUARANTINE_SCHEMA = pa.schema(

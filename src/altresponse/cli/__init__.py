@@ -25,31 +25,33 @@ def _root() -> None:
     """altresponse: care-first 911 response analysis, planning and evaluation."""
 
 
-from . import check, classify, demo, ingest, plan, report, synth, types  # noqa: E402
+# One module per verb, registered in the order `altresponse --help` lists them.
+from . import (  # noqa: E402
+    adapter,
+    check,
+    classify,
+    compare,
+    db,
+    demo,
+    evaluate,
+    followups,
+    ingest,
+    keys,
+    plan,
+    publish,
+    quality,
+    report,
+    serve,
+    simulate,
+    synth,
+    types,
+)
 
-for _module in (ingest, synth, types, classify, report, plan, demo, check):
+for _module in (
+    ingest, quality, adapter, types, check, classify, report, plan, simulate,
+    evaluate, compare, publish, serve, db, keys, followups, synth, demo,
+):
     _module.register(app)
-
-from . import compare  # noqa: E402
-
-compare.register(app)
-from . import adapter as _adapter_cli  # noqa: E402
-
-_adapter_cli.register(app)
-from . import simulate as _simulate  # noqa: E402
-
-_simulate.register(app)
-from . import publish as _publish  # noqa: E402
-
-_publish.register(app)
-from . import db, followups, keys, serve  # noqa: E402
-
-for _module in (serve, db, keys, followups):
-    _module.register(app)
-
-from . import evaluate as _evaluate  # noqa: E402
-
-_evaluate.register(app)
 
 
 def main() -> None:

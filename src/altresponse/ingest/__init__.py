@@ -18,9 +18,14 @@ a nonexistent local time (the skipped hour when DST starts) is shifted forward t
 valid instant and flagged ``nonexistent_dst``. Intervals that run backwards are flagged
 (``dispatched_before_received`` ...), never dropped.
 
-The package, one job per module: ``read`` (streaming reader, malformed rows), ``mapping``
-(the vectorised mapper and value parsing), ``ids`` (ingest id, duplicate-id index),
-``tables`` (target-table registry), ``report`` (the reports), ``pipeline`` (the run).
+A record over ``MAX_ROW_BYTES`` is quarantined (``malformed_row``) with its line number;
+blank lines are skipped and counted (``blank_lines``), not rows.
+
+The package, one job per module: ``split`` (bytes → records with their lines), ``read``
+(decoding and parsing records, rows it cannot parse), ``mapping`` (the vectorised mapper),
+``values`` (value parsing), ``places`` (coordinates, beats), ``ids`` (ingest id, duplicate-id
+index, row hashes), ``tables`` (target-table registry), ``report`` (the reports),
+``pipeline`` (the run).
 """
 
 from __future__ import annotations
@@ -29,10 +34,12 @@ from .ids import ingest_id_of
 from .pipeline import ingest
 from .read import BLOCK_SIZE, PARQUET_BATCH_ROWS
 from .report import SAMPLE_QUARANTINE, FileReport, IngestReport
+from .split import MAX_ROW_BYTES
 from .tables import TABLES, TableSpec, register_table, table_spec
 
 __all__ = [
     "BLOCK_SIZE",
+    "MAX_ROW_BYTES",
     "PARQUET_BATCH_ROWS",
     "SAMPLE_QUARANTINE",
     "TABLES",

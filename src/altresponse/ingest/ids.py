@@ -15,20 +15,28 @@ from ..errors import InputError
 
 def ingest_id_of(path: str | Path, adapter: Adapter) -> str:
     """Content hash of the file bytes and the adapter (names the store parts)."""
-    h = hashlib.sha256()
-    h.update(adapter.fingerprint().encode())
-    h.update(b"\0")
+    return digests(path, adapter)[0]
+
+
+def digests(path: str | Path, adapter: Adapter) -> tuple[str, str, str]:
+    """(ingest id, SHA-256 of the file, short hash of the adapter), reading the file once."""
+    fingerprint = adapter.fingerprint().encode()
+    both, file_only = hashlib.sha256(), hashlib.sha256()
+    both.update(fingerprint)
+    both.update(b"\0")
     try:
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
+                both.update(chunk)
+                file_only.update(chunk)
     except OSError as exc:
         msg = f"{path}: cannot read ({exc.strerror})"
         raise InputError(msg) from None
-    return f"{adapter.name}-{h.hexdigest()[:16]}"
+    adapter_hash = hashlib.sha256(fingerprint).hexdigest()[:12]
+    return f"{adapter.name}-{both.hexdigest()[:16]}", file_only.hexdigest(), adapter_hash
 
 
-class _IdIndex:
+class IdIndex:
     """Set of 64-bit id hashes in sorted numpy chunks: bounded memory (8 bytes per id).
 
     Two different ids share a 64-bit hash with probability ~n²/2⁶⁵ (about 3e-6 for 10M ids).
@@ -55,6 +63,52 @@ class _IdIndex:
             self.small, self.n_small = [], 0
 
 
+class RowHasher:
+    """Ids for rows without one: a hash of the raw row, the k-th identical copy getting (hash, k).
+
+    Memory: the index of row hashes seen (8 bytes a row) plus a count for each row that has
+    identical copies.
+    """
+
+    def __init__(self):
+        self.seen = IdIndex()
+        self.copies: dict[int, int] = {}  # row hash -> rows with it so far (only when >= 2)
+
+    def of(self, batch: pa.RecordBatch, header: list[str], need: np.ndarray, copies: np.ndarray) -> pa.Array:
+        """Stable id hash of each raw row (columns in name order, so column order does not matter).
+
+        Identical rows are numbered by their order in the file (the k-th copy gets a hash of
+        (row hash, k)), so repeated identical calls are all kept (and marked in ``copies``), yet
+        re-reading the same rows gives the same ids.
+        """
+        order = sorted(range(len(header)), key=lambda i: header[i])
+        frame = pd.DataFrame({header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
+        base = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        result = base.copy()
+        todo = np.flatnonzero(need)
+        if not len(todo):
+            return hex64(result)
+        h = base[todo]
+        k = self._before(h) + pd.Series(h).groupby(h).cumcount().to_numpy()
+        later = k > 0
+        salt = k[later].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps mod 2**64
+        result[todo[later]] = pd.util.hash_array(h[later] ^ salt)
+        copies[todo[later]] = True
+        uniq, count = np.unique(h, return_counts=True)
+        total = self._before(uniq) + count
+        self.copies.update(zip(uniq[total > 1].tolist(), total[total > 1].tolist()))
+        self.seen.add(uniq[~self.seen.contains(uniq)])
+        return hex64(result)
+
+    def _before(self, h: np.ndarray) -> np.ndarray:
+        """Rows with each hash in earlier batches."""
+        seen = self.seen.contains(h).astype(np.int64)
+        if self.copies:
+            known = pd.Series(h).map(self.copies).to_numpy(dtype=float, na_value=np.nan)
+            seen = np.where(np.isnan(known), seen, np.nan_to_num(known)).astype(np.int64)
+        return seen
+
+
 def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
     if not len(sorted_arr):
         return np.zeros(len(h), dtype=bool)
@@ -63,7 +117,7 @@ def _in_sorted(h: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
     return sorted_arr[pos] == h
 
 
-def _hash_strings(arr) -> np.ndarray:
+def hash_strings(arr) -> np.ndarray:
     values = arr.to_numpy(zero_copy_only=False) if hasattr(arr, "to_numpy") else np.asarray(arr, dtype=object)
     return pd.util.hash_array(values.astype(object), categorize=False)
 
@@ -71,7 +125,7 @@ def _hash_strings(arr) -> np.ndarray:
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
-def _hex64(h: np.ndarray) -> pa.Array:
+def hex64(h: np.ndarray) -> pa.Array:
     """uint64 → 16-char lowercase hex strings, vectorised."""
     b = h.astype(">u8").view(np.uint8).reshape(-1, 8)
     out = np.empty((len(h), 16), dtype=np.uint8)

@@ -16,12 +16,12 @@ import pyarrow.parquet as pq
 
 from ..adapter import Adapter, load_adapter
 from ..calls import QUARANTINE_SCHEMA
-from ..errors import InputError
-from .ids import _hash_strings, _IdIndex, ingest_id_of
-from .mapping import _Mapper
-from .read import PARQUET_BATCH_ROWS, _malformed_table, _Reader
-from .report import FileReport, IngestReport, _sample
-from .tables import _check_adapter_against, table_spec
+from ..errors import InputError, UsageError
+from .ids import IdIndex, digests, hash_strings
+from .mapping import Mapper
+from .read import PARQUET_BATCH_ROWS, Reader, unparsed_table
+from .report import FileReport, IngestReport, add_sample
+from .tables import check_adapter_against, table_spec
 
 
 def ingest(
@@ -31,6 +31,7 @@ def ingest(
     *,
     beats=None,
     strict: bool = False,
+    replace: bool = False,
     progress: Callable[[str, float], None] | None = None,
 ) -> IngestReport:
     """Load source files into a store through an adapter.
@@ -50,6 +51,10 @@ def ingest(
     strict
         If True, a file with any quarantined row is not added to the store
         (its report has ``committed=False``).
+    replace
+        If True, a file already in the store through another version of the adapter replaces
+        that part (new part written first, then the old one removed). Without it, such a file
+        is refused, since every one of its ids would be a duplicate.
     progress
         Called as ``progress(path, fraction_done)`` while reading.
 
@@ -61,18 +66,20 @@ def ingest(
     ------
     AdapterError
         The adapter is invalid or the file lacks the columns it needs.
+    UsageError
+        The file is in the store already through another adapter version and ``replace`` is False.
     InputError
         A file cannot be read, or the store cannot be written.
     """
     adapter = load_adapter(adapter)
     spec = table_spec(adapter.table)
-    _check_adapter_against(spec, adapter)
+    check_adapter_against(spec, adapter)
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = [Path(p) for p in paths]
     for p in paths:
         if not p.is_file():
-            msg = f"{p}: no such file"
+            msg = f"{p}: no such file" if not p.exists() else f"{p}: not a regular file"
             raise InputError(msg)
     geo_index = None
     if beats is not None:
@@ -90,49 +97,45 @@ def ingest(
         raise InputError(msg) from None
     report = IngestReport(store=str(store), adapter=adapter.name)
     for p in paths:
-        report.files.append(_ingest_file(p, adapter, spec, store, geo_index, strict, progress))
+        report.files.append(_ingest_file(p, adapter, spec, store, geo_index, strict, replace, progress))
     return report
 
 
-def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> FileReport:
+def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progress) -> FileReport:
     started = time.perf_counter()
-    ingest_id = ingest_id_of(path, adapter)
-    rep = FileReport(path=str(path), ingest_id=ingest_id, source=adapter.name, table=spec.name)
+    ingest_id, file_sha, adapter_hash = digests(path, adapter)
+    rep = FileReport(path=str(path), ingest_id=ingest_id, source=adapter.name, table=spec.name, file_sha256=file_sha, adapter_hash=adapter_hash)
     report_path = store / "ingests" / f"{ingest_id}.json"
     if report_path.exists():
-        try:
-            previous = json.loads(report_path.read_text())
-        except (OSError, ValueError):
-            previous = {}
-        for key in ("rows_read", "rows_loaded", "rows_quarantined", "quarantine_reasons"):
-            if key in previous:
-                setattr(rep, key, previous[key])
-        rep.already_ingested = True
-        rep.note = f"already ingested as {ingest_id}: nothing added"
-        return rep
-
-    reader = _Reader(path, adapter)
+        return _already(rep, report_path)
+    earlier = _same_file_parts(store, rep)
+    if earlier and not replace:
+        part, old = earlier[0]
+        msg = (
+            f"{path}: this file is already in the store as part {part} (adapter {old.get('source')} hash "
+            f"{old.get('adapter_hash')}; now {adapter_hash}), so every id would be a duplicate; "
+            f"pass --replace to swap that part for this ingest"
+        )
+        raise UsageError(msg)
+    reader = Reader(path, adapter)
     header = reader.read_header()
     if header is None:
-        rep.note = "empty file (zero bytes): no rows"
+        reader.close()
+        rep.note = "empty file: no header and no rows"
         _write_empty_parts(store, spec, ingest_id, rep)
         rep.seconds = round(time.perf_counter() - started, 3)
         return rep
-    mapper = _Mapper(adapter, spec, header, path, ingest_id, geo_index)
-    rep.columns_used = mapper.columns_used
-    rep.columns_missing = mapper.columns_missing
-    rep.columns_ignored = mapper.columns_ignored
-    index = _IdIndex()
-    for part in _store_parts(store, spec.name):
-        if part.stem != ingest_id:
-            for b in pq.ParquetFile(str(part)).iter_batches(columns=[spec.id_column], batch_size=PARQUET_BATCH_ROWS):
-                index.add(_hash_strings(b.column(0)))
-
+    try:
+        mapper = Mapper(adapter, spec, header, path, ingest_id, geo_index)
+    except BaseException:
+        reader.close()
+        raise
+    rep.columns_used, rep.columns_missing, rep.columns_ignored = mapper.columns_used, mapper.columns_missing, mapper.columns_ignored
+    skip = {part for part, _ in earlier}
+    index = _store_index(store, spec, skip | {ingest_id})
     tmp_calls = store / spec.name / f".{ingest_id}.parquet.tmp"
     tmp_q = store / "quarantine" / f".{ingest_id}.parquet.tmp"
-    reasons: Counter = Counter()
-    flags: Counter = Counter()
-    geo_stats: Counter = Counter()
+    stats: Counter = Counter()
     try:
         calls_writer = pq.ParquetWriter(str(tmp_calls), spec.schema)
         q_writer = pq.ParquetWriter(str(tmp_q), QUARANTINE_SCHEMA)
@@ -140,42 +143,7 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> Fil
         msg = f"{store}: cannot write ({exc})"
         raise InputError(msg) from None
     try:
-        n_malformed_written = 0
-
-        def flush_malformed() -> None:
-            # rows the parser could not split, found since the last flush
-            nonlocal n_malformed_written
-            new = reader.malformed[n_malformed_written:]
-            if new:
-                qm = _malformed_table(new, adapter.name, path, ingest_id)
-                q_writer.write_table(qm)
-                reasons.update(qm.column("reason").to_pylist())
-                rep.rows_read += len(new)
-                _sample(rep, qm)
-                n_malformed_written = len(reader.malformed)
-
-        for batch, rows in reader.batches():
-            rep.rows_read += batch.num_rows
-            good, quarantine = mapper.map(batch, rows, index, geo_stats)
-            if good.num_rows:
-                calls_writer.write_table(good)
-                flags.update(_count_flags(good))
-            if quarantine.num_rows:
-                q_writer.write_table(quarantine)
-                reasons.update(quarantine.column("reason").to_pylist())
-                _sample(rep, quarantine)
-            rep.rows_loaded += good.num_rows
-            flush_malformed()
-            if progress:
-                progress(str(path), reader.fraction())
-        flush_malformed()
-    except pa.ArrowInvalid as exc:
-        calls_writer.close()
-        q_writer.close()
-        tmp_calls.unlink(missing_ok=True)
-        tmp_q.unlink(missing_ok=True)
-        msg = f"{path}: cannot read ({exc})"
-        raise InputError(msg) from None
+        _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
     except BaseException:
         calls_writer.close()
         q_writer.close()
@@ -184,30 +152,150 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, progress) -> Fil
         raise
     calls_writer.close()
     q_writer.close()
-    rep.rows_quarantined = sum(reasons.values())
-    rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
-    rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))
-    if geo_index is not None:
-        rep.geo = _geo_summary(geo_stats, geo_index)
-    if rep.rows_read == 0 and not rep.note:
-        rep.note = "header only: no data rows"
+    rep.blank_lines = reader.blank_lines
+    rep.date_only, null_cols = _date_only(mapper, stats)
+    if null_cols:
+        _null_columns(tmp_calls, spec.schema, null_cols)
+    _finish_report(rep, stats, geo_index)
     commit = not (strict and rep.rows_quarantined)
     rep.committed = commit
-    if commit:
-        os.replace(tmp_calls, store / spec.name / f"{ingest_id}.parquet")
-        os.replace(tmp_q, store / "quarantine" / f"{ingest_id}.parquet")
-        rep.seconds = round(time.perf_counter() - started, 3)
-        report_path.write_text(json.dumps(asdict(rep), indent=2, default=str))
-    else:
+    if not commit:
         tmp_calls.unlink(missing_ok=True)
         tmp_q.unlink(missing_ok=True)
         rep.note = "strict: rows were quarantined, so nothing from this file was added to the store"
         rep.seconds = round(time.perf_counter() - started, 3)
+        return rep
+    os.replace(tmp_calls, store / spec.name / f"{ingest_id}.parquet")
+    os.replace(tmp_q, store / "quarantine" / f"{ingest_id}.parquet")
+    for part, _ in earlier:  # the new part is in place: now the old one goes
+        for f in (store / spec.name / f"{part}.parquet", store / "quarantine" / f"{part}.parquet", store / "ingests" / f"{part}.json"):
+            f.unlink(missing_ok=True)
+        rep.replaced.append(part)
+    if rep.replaced:
+        rep.note = f"replaced part {', '.join(rep.replaced)} (same file, earlier adapter)"
+    rep.seconds = round(time.perf_counter() - started, 3)
+    report_path.write_text(json.dumps(asdict(rep), indent=2, default=str))
     return rep
 
 
-def _store_parts(store: Path, table: str) -> list[Path]:
-    return sorted((store / table).glob("*.parquet"))
+def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress) -> None:
+    reasons: Counter = Counter()
+    written = 0
+
+    def flush_unparsed() -> None:
+        nonlocal written
+        new = reader.unparsed[written:]
+        if new:
+            qm = unparsed_table(new, mapper.adapter.name, reader.path, mapper.ingest_id)
+            q_writer.write_table(qm)
+            reasons.update(qm.column("reason").to_pylist())
+            rep.rows_read += len(new)
+            add_sample(rep, qm)
+            written = len(reader.unparsed)
+
+    flags: Counter = Counter()
+    for batch, rows in reader.batches():
+        rep.rows_read += batch.num_rows
+        good, quarantine = mapper.map(batch, rows, index, stats)
+        if good.num_rows:
+            calls_writer.write_table(good)
+            flags.update(_count_flags(good))
+        if quarantine.num_rows:
+            q_writer.write_table(quarantine)
+            reasons.update(quarantine.column("reason").to_pylist())
+            add_sample(rep, quarantine)
+        rep.rows_loaded += good.num_rows
+        flush_unparsed()
+        if progress:
+            progress(str(reader.path), reader.fraction())
+    flush_unparsed()
+    rep.rows_quarantined = sum(reasons.values())
+    rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
+    rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))
+
+
+def _finish_report(rep: FileReport, stats: Counter, geo_index) -> None:
+    values = {k.removeprefix("value."): v for k, v in stats.items() if k.startswith("value.") and v}
+    coords = sum(values.get(k, 0) for k in ("coordinates_zero", "coordinates_out_of_bounds", "unparseable_number", "coordinates_half_missing"))
+    if coords:
+        values["coordinates_nulled"] = coords
+    rep.values_changed = dict(sorted(values.items()))
+    if geo_index is not None:
+        rep.geo = _geo_summary(stats, geo_index)
+    if rep.rows_read == 0 and not rep.note:
+        rep.note = "empty file: header only, no data rows"
+    elif rep.rows_read and rep.quarantine_reasons.get("duplicate_id") == rep.rows_read:
+        rep.note = (
+            f"all {rep.rows_read:,} rows are duplicate_id: their ids are already in the store, "
+            "from an earlier ingest of this export? (--replace swaps a part made from the same file)"
+        )
+
+
+def _already(rep: FileReport, report_path: Path) -> FileReport:
+    try:
+        previous = json.loads(report_path.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    for key in ("rows_read", "rows_loaded", "rows_quarantined", "quarantine_reasons"):
+        if key in previous:
+            setattr(rep, key, previous[key])
+    rep.already_ingested = True
+    rep.note = f"already ingested as {rep.ingest_id}: nothing added"
+    return rep
+
+
+def _same_file_parts(store: Path, rep: FileReport) -> list[tuple[str, dict]]:
+    """Earlier parts of the same source made from the same file bytes (another adapter version)."""
+    found = []
+    for p in sorted((store / "ingests").glob("*.json")):
+        if p.stem == rep.ingest_id:
+            continue
+        try:
+            doc = json.loads(p.read_text())
+        except (OSError, ValueError):
+            continue
+        if doc.get("file_sha256") == rep.file_sha256 and doc.get("source") == rep.source and doc.get("table") == rep.table:
+            found.append((p.stem, doc))
+    return found
+
+
+def _store_index(store: Path, spec, skip: set[str]) -> IdIndex:
+    index = IdIndex()
+    for part in sorted((store / spec.name).glob("*.parquet")):
+        if part.stem not in skip:
+            for b in pq.ParquetFile(str(part)).iter_batches(columns=[spec.id_column], batch_size=PARQUET_BATCH_ROWS):
+                index.add(hash_strings(b.column(0)))
+    return index
+
+
+def _date_only(mapper: Mapper, stats: Counter) -> tuple[dict[str, str], list[str]]:
+    """Timestamps with no time of day: what the report says, and the columns to set to null."""
+    names = set(mapper.schema.names)
+    notes, to_null = {}, []
+    for key, cols in mapper.ts.items():
+        if not any(cols):
+            continue
+        kept = f"stored as {key}_date" if f"{key}_date" in names else f"not kept (the {mapper.spec.name} table has no {key}_date column)"
+        times, midnight, dates = stats[f"ts.{key}.times"], stats[f"ts.{key}.midnight"], stats[f"ts.{key}.dates"]
+        if mapper.date_only_by_format(key):
+            if dates or f"{key}_date" in names:
+                notes[key] = f"date only (the source gives no time of day): {dates:,} dates, {kept}; {key}_at left null"
+        elif times >= 2 and midnight == times:
+            notes[key] = f"date only: all {times:,} values are at 00:00:00, so no time of day is known; {kept}; {key}_at left null"
+            to_null += [c for c in (f"{key}_at", f"{key}_local") if c in names]
+    return notes, to_null
+
+
+def _null_columns(path: Path, schema: pa.Schema, columns: list[str]) -> None:
+    """Rewrite a part with ``columns`` set to null (a date-only timestamp read as midnights)."""
+    out = path.with_suffix(".nulled")
+    with pq.ParquetWriter(str(out), schema) as w:
+        for batch in pq.ParquetFile(str(path)).iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            t = pa.Table.from_batches([batch])
+            for c in columns:
+                t = t.set_column(t.schema.get_field_index(c), schema.field(c), pa.nulls(t.num_rows, schema.field(c).type))
+            w.write_table(t)
+    os.replace(out, path)
 
 
 def _write_empty_parts(store, spec, ingest_id, rep) -> None:
@@ -227,14 +315,14 @@ def _count_flags(table: pa.Table) -> Counter:
 
 
 def _geo_summary(stats: Counter, geo_index) -> dict:
-    compared = stats["beat_compared"]
+    compared = stats["geo.beat_compared"]
     return {
         "beats_file": str(geo_index.path),
-        "points": stats["points"],
-        "points_in_a_polygon": stats["matched"],
+        "points": stats["geo.points"],
+        "points_in_a_polygon": stats["geo.matched"],
         "cad_beat_compared": compared,
-        "cad_beat_disagrees": stats["beat_disagree"],
-        "cad_beat_disagree_rate": round(stats["beat_disagree"] / compared, 4) if compared else None,
-        "beat_filled_from_geo": stats["beat_filled"],
-        "district_filled_from_geo": stats["district_filled"],
+        "cad_beat_disagrees": stats["geo.beat_disagree"],
+        "cad_beat_disagree_rate": round(stats["geo.beat_disagree"] / compared, 4) if compared else None,
+        "beat_filled_from_geo": stats["geo.beat_filled"],
+        "district_filled_from_geo": stats["geo.district_filled"],
     }

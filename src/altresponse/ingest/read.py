@@ -1,10 +1,19 @@
-"""Streaming reader of CSV(.gz) or parquet as string batches; malformed rows become quarantine rows."""
+"""Streaming reader of CSV(.gz) or parquet as string batches; rows it cannot parse become quarantine rows.
+
+CSV bytes are first cut into records by :mod:`.split` (which knows each record's physical
+lines), decoded by the adapter's ``format.encoding`` (a row that does not decode is
+quarantined ``invalid_encoding`` with its bytes shown), then parsed by pyarrow one step at a
+time. A record with the wrong number of fields is ``malformed_row`` with its raw text.
+"""
 
 from __future__ import annotations
 
-import csv
+import codecs
+import gzip
+import zlib
 import io
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -17,32 +26,53 @@ import pyarrow.parquet as pq
 from ..adapter import Adapter, normalise_header
 from ..calls import QUARANTINE_SCHEMA, QuarantineReason
 from ..errors import AdapterError, InputError
+from .split import READ_BYTES, Records, Splitter
 
-BLOCK_SIZE = 4 << 20  # bytes of CSV parsed per batch
+BLOCK_SIZE = READ_BYTES  # bytes of CSV read per batch
 PARQUET_BATCH_ROWS = 65_536
 
 
-class _Reader:
-    """Streams string-only record batches from CSV(.gz) or parquet, recording malformed rows."""
+@dataclass
+class Unparsed:
+    """A record that was counted but could not be parsed into fields."""
+
+    row: int  # data row number (records, the header being 0)
+    raw: str
+    detail: str
+    reason: str = QuarantineReason.MALFORMED_ROW.value
+
+
+class Reader:
+    """Streams string-only record batches from CSV(.gz) or parquet, recording unparsed rows."""
 
     def __init__(self, path: Path, adapter: Adapter):
         self.path = path
         self.adapter = adapter
-        self.malformed: list[tuple[int, str, str]] = []  # (data row number, text, detail)
-        self.skipped_rows: list[int] = []  # data row numbers that are not records (blank or malformed)
+        self.unparsed: list[Unparsed] = []
+        self.blank_lines = 0
         self.header: list[str] = []
         self.size = max(path.stat().st_size, 1)
         self._raw = None
+        self._records: Iterator[Records] | None = None
+        self._header = 1  # record number of the header
+        self._pending: Records | None = None
         self.is_parquet = path.suffix.lower() in (".parquet", ".pq")
-
-    # -- CSV helpers
-    def _compression(self) -> str | None:
-        return "gzip" if self.path.suffix.lower() in (".gz", ".gzip") else None
+        fmt = adapter.format
+        try:
+            self.codec = codecs.lookup(fmt.encoding).name
+        except LookupError:
+            msg = f"adapter {adapter.name}, format.encoding: unknown encoding {fmt.encoding!r}"
+            raise AdapterError(msg) from None
 
     def _open_stream(self):
-        self._raw = pa.OSFile(str(self.path), "rb")
-        comp = self._compression()
-        return pa.CompressedInputStream(self._raw, comp) if comp else self._raw
+        try:
+            self._raw = open(self.path, "rb")  # noqa: SIM115 - closed when the reader is dropped
+        except OSError as exc:
+            msg = f"{self.path}: cannot read ({exc.strerror})"
+            raise InputError(msg) from None
+        if self.path.suffix.lower() in (".gz", ".gzip"):
+            return gzip.GzipFile(fileobj=self._raw)  # a truncated or corrupt file raises while reading
+        return self._raw
 
     def fraction(self) -> float:
         try:
@@ -51,6 +81,7 @@ class _Reader:
             return 1.0
 
     def read_header(self) -> list[str] | None:
+        """The header's column names, or None for an empty file (zero bytes, a BOM, blank lines)."""
         if self.is_parquet:
             try:
                 names = pq.ParquetFile(str(self.path)).schema_arrow.names
@@ -60,33 +91,56 @@ class _Reader:
             self.header = [normalise_header(n) for n in names]
             return self.header
         fmt = self.adapter.format
-        try:
-            stream = self._open_stream()
-            head = stream.read(1 << 20)
-            stream.close()
-        except (OSError, pa.ArrowInvalid) as exc:
-            msg = f"{self.path}: cannot read ({exc})"
-            raise InputError(msg) from None
-        if not head.strip():
-            return None
-        try:
-            text = head.decode(fmt.encoding, errors="strict")
-        except UnicodeDecodeError:
-            text = head.decode(fmt.encoding, errors="replace")
-        except LookupError:
-            msg = f"adapter {self.adapter.name}, format.encoding: unknown encoding {fmt.encoding!r}"
-            raise AdapterError(msg) from None
-        text = text.lstrip("\ufeff")
-        first = next(csv.reader(io.StringIO(text), delimiter=fmt.delimiter, quotechar=fmt.quote_char), [])
-        self.header = [normalise_header(n) for n in first]
+        splitter = Splitter(self._open_stream(), delimiter=fmt.delimiter, quote_char=fmt.quote_char, max_row_lines=fmt.max_row_lines)
+        self._records = iter(splitter)
+        while True:
+            step = self._next_step()
+            if step is None:
+                return None
+            if step.rows:
+                break
+            if step.malformed:  # the first line is itself broken: take it as the header anyway
+                number, first, _, raw, _ = step.malformed.pop(0)
+                step.rows.insert(0, raw)
+                step.number.insert(0, number)
+                step.first_line.insert(0, first)
+                step.last_line.insert(0, first)
+                break
+        self._header, header_line = step.number[0], step.first_line[0]
+        text = step.rows[0].decode(self.codec, errors="replace")
+        first = next(iter(_csv_rows(text, fmt.delimiter, fmt.quote_char)), [])
+        self.header = unique_names([normalise_header(n) for n in first])
+        del step.rows[0], step.number[0], step.first_line[0], step.last_line[0]
+        step.blank_lines -= header_line - 1  # blank lines before the header are not data
+        self._pending = step
         return self.header
+
+    def _next_step(self) -> Records | None:
+        try:
+            return next(self._records)
+        except StopIteration:
+            return None
+        except (OSError, pa.ArrowException, EOFError, zlib.error) as exc:
+            msg = f"{self.path}: cannot read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+            raise InputError(msg) from None
 
     def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Yield (batch of string columns, 1-based data row numbers)."""
-        if self.is_parquet:
-            yield from self._parquet_batches()
-        else:
-            yield from self._csv_batches()
+        try:
+            if self.is_parquet:
+                yield from self._parquet_batches()
+                return
+            step, self._pending = self._pending, None
+            while step is not None:
+                yield from self._parse_step(step)
+                step = self._next_step()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the input file."""
+        if self._raw is not None:
+            self._raw.close()
 
     def _parquet_batches(self):
         self._raw = pa.OSFile(str(self.path), "rb")
@@ -99,66 +153,103 @@ class _Reader:
             start += out.num_rows
             yield out, rows
 
-    def _csv_batches(self):
-        fmt = self.adapter.format
-        names = _unique(self.header)
-        self.header = names
+    # -- one step of records
+    def _parse_step(self, step: Records):
+        h = self._header
+        self.blank_lines += step.blank_lines
+        for number, first, last, raw, detail in step.malformed:
+            self.unparsed.append(Unparsed(number - h, _shown(raw, self.codec), _lines(first, last) + detail))
+        rows, number, first_line, last_line = self._decoded(step)
+        if not rows:
+            return
+        table, bad = _parse(rows, self.header, self.adapter.format)
+        for i, detail in bad:
+            self.unparsed.append(Unparsed(number[i] - h, rows[i].decode("utf-8"), _lines(first_line[i], last_line[i]) + detail))
+        keep = np.ones(len(rows), dtype=bool)
+        keep[[i for i, _ in bad]] = False
+        numbers = np.asarray(number, dtype=np.int64)[keep] - h
+        if table.num_rows:
+            yield table.combine_chunks().to_batches()[0], numbers
 
-        def on_invalid(row) -> str:
-            number = row.number - 1 if row.number and row.number > 0 else -1  # header is line 1
-            text = row.text or ""
-            if number > 0:
-                self.skipped_rows.append(number)
-            if row.actual_columns == 1 and text.strip() == "":
-                return "skip"  # a blank line is not a record
-            detail = f"expected {row.expected_columns} fields, found {row.actual_columns}"
-            self.malformed.append((number, text, detail))
-            return "skip"
-
-        read = pacsv.ReadOptions(
-            column_names=names,
-            skip_rows=1,
-            block_size=BLOCK_SIZE,
-            encoding=fmt.encoding,
-            use_threads=False,
-        )
-        parse = pacsv.ParseOptions(
-            delimiter=fmt.delimiter,
-            quote_char=fmt.quote_char,
-            newlines_in_values=fmt.newlines_in_values,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid,
-        )
-        convert = pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            null_values=[],
-        )
-        stream = self._open_stream()
+    def _decoded(self, step: Records) -> tuple[list[bytes], list[int], list[int], list[int]]:
+        """Rows as UTF-8 bytes; rows that do not decode are quarantined invalid_encoding."""
+        rows = step.rows
         try:
-            reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
-        except pa.ArrowInvalid as exc:
-            if "Empty CSV file" in str(exc):
-                return
-            msg = f"{self.path}: cannot parse as CSV ({exc})"
-            raise InputError(msg) from None
-        good_so_far = 0
-        while True:
+            if self.codec == "utf-8":
+                b"\n".join(rows).decode("utf-8")
+                return rows, step.number, step.first_line, step.last_line
+            return _each(rows, self.codec), step.number, step.first_line, step.last_line
+        except UnicodeDecodeError:
+            pass
+        good, numbers, first, last = [], [], [], []
+        h = self._header
+        for r, k, a, b in zip(rows, step.number, step.first_line, step.last_line):
             try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except pa.ArrowInvalid as exc:
-                # e.g. an unterminated quote at the end of the file: the rest is one malformed row
-                self.malformed.append((-1, "", f"CSV parse error: {exc}"))
-                break
-            bad = np.array(sorted(r for r in self.skipped_rows), dtype=np.int64)
-            k = np.arange(good_so_far + 1, good_so_far + batch.num_rows + 1, dtype=np.int64)
-            if len(bad):
-                k = k + np.searchsorted(bad - np.arange(len(bad)), k, side="right")
-            good_so_far += batch.num_rows
-            yield batch, k
+                good.append(r.decode(self.codec).encode("utf-8"))
+                numbers.append(k)
+                first.append(a)
+                last.append(b)
+            except UnicodeDecodeError as exc:
+                detail = f"{_lines(a, b)}byte {r[exc.start:exc.start + 1]!r} at position {exc.start} is not {self.adapter.format.encoding} (set format.encoding if the file is e.g. latin-1)"
+                self.unparsed.append(Unparsed(k - h, _shown(r, self.codec), detail, QuarantineReason.INVALID_ENCODING.value))
+        return good, numbers, first, last
+
+
+def _each(rows: list[bytes], codec: str) -> list[bytes]:
+    return [r.decode(codec).encode("utf-8") for r in rows]
+
+
+def _lines(first: int, last: int) -> str:
+    return f"file lines {first}-{last}: " if last > first else f"file line {first}: "
+
+
+def _shown(raw: bytes, codec: str) -> str:
+    """Raw bytes as text; bytes that do not decode are kept visible as \\xNN escapes."""
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace")
+
+
+def _csv_rows(text: str, delimiter: str, quote: str):
+    import csv
+
+    return csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote)
+
+
+def _parse(rows: list[bytes], names: list[str], fmt) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """Parse delimited records; returns the table and (index, detail) of records with a wrong field count."""
+    data = b"\n".join(rows) + b"\n"
+    bad: list[tuple[int, str]] = []
+
+    def on_invalid(row) -> str:
+        bad.append((row.number - 1, f"expected {row.expected_columns} fields, found {row.actual_columns}"))
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=len(data) + 1, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter=fmt.delimiter, quote_char=fmt.quote_char, newlines_in_values=True,
+            ignore_empty_lines=False, invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False, null_values=[],
+        ),
+    )
+    if table.num_rows + len(bad) == len(rows) and all(0 <= i < len(rows) for i, _ in bad):
+        return table, bad
+    # the parser split records differently from the splitter: parse them one at a time
+    parts, bad = [], []
+    for i, r in enumerate(rows):
+        t, b = _parse([r], names, fmt)
+        if b or t.num_rows != 1:
+            bad.append((i, b[0][1] if b else "cannot split into fields"))
+        else:
+            parts.append(t)
+    schema = pa.schema([pa.field(n, pa.string()) for n in names])
+    return (pa.concat_tables(parts) if parts else schema.empty_table()), bad
 
 
 def _to_string(col: pa.Array) -> pa.Array:
@@ -167,7 +258,8 @@ def _to_string(col: pa.Array) -> pa.Array:
     return pc.cast(col, pa.string())
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
+    """Header names made unique (``a``, ``a.2``), an empty name becoming ``column``."""
     seen: Counter = Counter()
     out = []
     for n in names:
@@ -177,15 +269,16 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _malformed_table(items, source, path, ingest_id) -> pa.Table:
+def unparsed_table(items: list[Unparsed], source: str, path, ingest_id: str) -> pa.Table:
+    """Quarantine rows for records that could not be parsed."""
     return pa.table(
         {
             "source": [source] * len(items),
             "source_file": [Path(path).name] * len(items),
-            "source_row": [n if n > 0 else None for n, _, _ in items],
-            "reason": [QuarantineReason.MALFORMED_ROW.value] * len(items),
-            "detail": [d for _, _, d in items],
-            "raw": [t for _, t, _ in items],
+            "source_row": [u.row if u.row > 0 else None for u in items],
+            "reason": [u.reason for u in items],
+            "detail": [u.detail for u in items],
+            "raw": [u.raw for u in items],
             "ingest_id": [ingest_id] * len(items),
         },
         schema=QUARANTINE_SCHEMA,

@@ -18,12 +18,22 @@ class FileReport:
     ingest_id: str
     source: str
     table: str
+    file_sha256: str = ""
+    adapter_hash: str = ""
     already_ingested: bool = False
+    replaced: list[str] = field(default_factory=list)
+    """Store parts this file replaced (``--replace``)."""
     committed: bool = True
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    blank_lines: int = 0
+    """Blank lines skipped: not rows, so not in ``rows_read``."""
+    values_changed: dict[str, int] = field(default_factory=dict)
+    """Values a rule changed or dropped in loaded rows, by reason (the row itself was kept)."""
+    date_only: dict[str, str] = field(default_factory=dict)
+    """Timestamp → what was stored, for timestamps that carry no time of day."""
     time_flags: dict[str, int] = field(default_factory=dict)
     columns_used: dict[str, str] = field(default_factory=dict)
     columns_missing: list[str] = field(default_factory=list)
@@ -86,7 +96,7 @@ class IngestReport:
         }
 
 
-def _sample(rep: FileReport, q: pa.Table) -> None:
+def add_sample(rep: FileReport, q: pa.Table) -> None:
     room = SAMPLE_QUARANTINE - len(rep.quarantine_sample)
     if room > 0:
         for r in q.slice(0, room).select(["source_row", "reason", "detail"]).to_pylist():

@@ -32,6 +32,8 @@ class TableSpec:
         Column → allowed values (checked against the adapter's value maps when it loads).
     default_required
         Columns required when the adapter lists none.
+    default_block_level
+        Text columns cut to the hundred block when the adapter does not say ``block_level``.
     """
 
     name: str
@@ -41,6 +43,7 @@ class TableSpec:
     interval_chain: tuple[str, ...] = ()
     closed_values: dict[str, frozenset] = field(default_factory=dict)
     default_required: tuple[str, ...] = ()
+    default_block_level: tuple[str, ...] = ()
 
 
 TABLES: dict[str, TableSpec] = {
@@ -52,6 +55,7 @@ TABLES: dict[str, TableSpec] = {
         interval_chain=TIMESTAMP_COLUMNS,
         closed_values={"channel": frozenset(c.value for c in Channel)},
         default_required=("received_date",),
+        default_block_level=("location_text",),  # privacy by default: no house numbers
     )
 }
 
@@ -82,7 +86,7 @@ def table_spec(name: str) -> TableSpec:
     return TABLES[name]
 
 
-def _check_adapter_against(spec: TableSpec, adapter: Adapter) -> None:
+def check_adapter_against(spec: TableSpec, adapter: Adapter) -> None:
     names = set(spec.schema.names)
     where = f"adapter {adapter.name}"
     for key in adapter.fields:
@@ -104,7 +108,7 @@ def _check_adapter_against(spec: TableSpec, adapter: Adapter) -> None:
                 if value is not None and str(value) not in allowed:
                     msg = f"{where}, values.{key}.map[{raw!r}]: {value!r} is not one of {', '.join(sorted(allowed))}"
                     raise AdapterError(msg)
-    for key in adapter.block_level:
+    for key in adapter.block_level or ():
         if key not in names or not pa.types.is_string(spec.schema.field(key).type):
             msg = f"{where}, block_level: {key!r} is not a text column of the {spec.name} table"
             raise AdapterError(msg)
