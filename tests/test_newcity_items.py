@@ -17,7 +17,7 @@ from altresponse import store as store_mod
 from altresponse.classify import classify, classify_store
 from altresponse.cli import app
 from altresponse.ingest import ingest
-from altresponse.classify import stored_or_fresh
+from altresponse.relabel import stored_or_fresh
 from altresponse.program import load_program
 
 from paths import REAL, REPO

@@ -2,7 +2,7 @@
 
 ``classify_store`` writes ``STORE/classified/<program_id>.json`` beside the labels: program id,
 version and a hash of its content, ``as_of``, and a hash of each source's type map. Readers
-(``report``, ``plan``, ``simulate``) call :func:`altresponse.classify.stored_or_fresh`: labels made with another
+(``report``, ``plan``, ``simulate``) call :func:`altresponse.relabel.stored_or_fresh`: labels made with another
 as-of, program version or content, or type map are recomputed, and the reason is returned so
 the command can say so.
 """

@@ -12,7 +12,8 @@ from altresponse.evaluate.panel import Outcome
 from altresponse.evaluate.run import evaluate_panel
 from altresponse.evaluate.treatment import Design
 from altresponse.report import sections_to_json
-from altresponse.report.evaluation import evaluation_section, write_evaluation_page
+from altresponse.report import write_evaluation_page
+from altresponse.report.evaluation import evaluation_section
 
 WEEKS = [dt.date(2021, 1, 4) + dt.timedelta(weeks=k) for k in range(16)]
 

@@ -108,7 +108,7 @@ def classified_for(store, program, *, as_of=None, typemap=None, con=None):
     """The program's labels in ``STORE``: the stored ones if made with this program, as-of and type
     map, else classified again (and said so on stderr)."""
     from ..errors import InputError
-    from ..classify import stored_or_fresh
+    from ..relabel import stored_or_fresh
 
     if not Path(store).is_dir():
         msg = f"{store}: no such store directory"

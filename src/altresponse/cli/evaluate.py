@@ -116,7 +116,7 @@ def register(app) -> None:
 
             out.mkdir(parents=True, exist_ok=True)
             (out / "evaluation.json").write_text(json.dumps(_finite(doc), indent=2, default=_json_default, allow_nan=False))
-            from ..report.evaluation import write_evaluation_page
+            from ..report import write_evaluation_page
 
             clean = json.loads((out / "evaluation.json").read_text())
             write_evaluation_page(clean, out, title=f"{prog.name or prog.id}: evaluation")

@@ -36,7 +36,7 @@ def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, type
 
     Labels stored for the program are used only if they were made with this program (version
     and content), ``as_of`` and type map; otherwise the store is classified again
-    (:func:`altresponse.classify.stored_or_fresh`). ``notes`` (a list) receives one line per
+    (:func:`altresponse.relabel.stored_or_fresh`). ``notes`` (a list) receives one line per
     thing the reader must know: labels recomputed, calls in another time zone than the program.
 
     Raises
@@ -45,7 +45,7 @@ def load_inputs(store: str | Path, program_path: str | Path, *, as_of=None, type
         When the store has neither labels for the program nor calls to classify.
     """
     from ..clock import mismatch_text, zones
-    from ..classify import stored_or_fresh
+    from ..relabel import stored_or_fresh
     from ..program import load_program
 
     program = load_program(program_path)
@@ -275,3 +275,14 @@ def _walk_beats(doc: Any):
     elif isinstance(doc, list):
         for v in doc:
             yield from _walk_beats(v)
+
+
+def write_evaluation_page(doc: dict, out: str | Path, *, title: str) -> Path:
+    """Write ``OUT/evaluation.html``: the evaluation section alone, in the report's layout."""
+    from .evaluation import evaluation_section, page_meta
+
+    out = Path(out)
+    page = render({"evaluation": evaluation_section(doc)}, title=title, meta=page_meta(doc))
+    path = out / "evaluation.html"
+    path.write_text(page, encoding="utf-8")
+    return path

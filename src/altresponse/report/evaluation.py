@@ -152,18 +152,7 @@ def evaluation_section(doc: dict) -> dict:
             "tables": tables, "gaps": {}, "charts": charts, "document": doc}
 
 
-def write_evaluation_page(doc: dict, out: str | Path, *, title: str) -> Path:
-    """Write ``OUT/evaluation.html``: the evaluation section alone, in the report's layout."""
-    from . import render
-
-    out = Path(out)
-    page = render({"evaluation": evaluation_section(doc)}, title=title, meta=_meta(doc))
-    path = out / "evaluation.html"
-    path.write_text(page, encoding="utf-8")
-    return path
-
-
-def _meta(doc: dict) -> list[str]:
+def page_meta(doc: dict) -> list[str]:
     d = doc.get("design", {})
     prog = doc.get("program", {})
     lines = [f"Program: {prog.get('id', '')} {prog.get('version', '')} — response {d.get('response', '')}",
