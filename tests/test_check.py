@@ -14,7 +14,19 @@ from typer.testing import CliRunner
 from altresponse.cli import app
 
 SRC = REPO / "src" / "altresponse"
-PROGRAMS = sorted((REPO / "programs").glob("*.yaml"))
+CONFIGS = sorted((REPO / "programs").glob("*.yaml"))
+
+
+def _kind(path):
+    from altresponse.check import detect_kind
+    from altresponse.config import read_yaml
+
+    return detect_kind(read_yaml(path)[0], str(path))
+
+
+# programs/ holds program files and, beside a program, the data files it uses (offense lists)
+PROGRAMS = [p for p in CONFIGS if _kind(p) == "program"]
+OFFENSE_LISTS = [p for p in CONFIGS if _kind(p) == "offense_lists"]
 
 
 def check(*args) -> tuple[int, list[str]]:
@@ -32,6 +44,7 @@ def write(tmp_path, text, name="c.yaml"):
 @pytest.mark.parametrize(
     ("path", "kind"),
     [*((p, "program") for p in PROGRAMS),
+     *((p, "offense_lists") for p in OFFENSE_LISTS),
      *((p, "adapter") for p in sorted((SRC / "adapters").glob("*.yaml"))),
      *((p, "typemap") for p in sorted((SRC / "typemaps").glob("*.yaml"))),
      (SRC / "data" / "taxonomy.yaml", "taxonomy")],
@@ -51,14 +64,14 @@ def test_item12_typemap_is_not_checked_as_a_program(tmp_path):
     code, out = check(path, "--kind", "program")  # forced: judged as a program, one line per problem
     assert code == 2 and all(line.removeprefix("error: ").startswith(f"{path} line") for line in out)
     code, out = check(path, "--kind", "van")
-    assert (code, out) == (2, ["error: --kind 'van': use one of program, adapter, typemap, taxonomy"])
+    assert (code, out) == (2, ["error: --kind 'van': use one of program, adapter, typemap, taxonomy, offense_lists"])
 
 
 def test_item12_keys_of_no_kind_ask_for_kind(tmp_path):
     path = write(tmp_path, "id: x\nname: y\n")
     code, out = check(path)
     assert (code, out) == (2, [f"error: {path} line 1: cannot tell which kind of config this is (keys: id, name); "
-                                "pass --kind program|adapter|typemap|taxonomy"])
+                                "pass --kind program|adapter|typemap|taxonomy|offense_lists"])
     code, out = check(write(tmp_path, "- a\n- b\n"))
     assert code == 2 and out[0].endswith("this one is a list, not a mapping of keys")
 

@@ -18,7 +18,19 @@ from altresponse.cli import app
 from altresponse.program import load_program
 
 REPO = Path(__file__).resolve().parents[1]
-PROGRAMS = sorted((REPO / "programs").glob("*.yaml"))
+CONFIGS = sorted((REPO / "programs").glob("*.yaml"))
+
+
+def _kind(path):
+    from altresponse.check import detect_kind
+    from altresponse.config import read_yaml
+
+    return detect_kind(read_yaml(path)[0], str(path))
+
+
+# programs/ holds program files and, beside a program, the data files it uses (offense lists)
+PROGRAMS = [p for p in CONFIGS if _kind(p) == "program"]
+OFFENSE_LISTS = [p for p in CONFIGS if _kind(p) == "offense_lists"]
 CHROMIUM = Path("/usr/bin/chromium")
 runner = CliRunner()
 

@@ -32,8 +32,8 @@ from typing import Any, Literal
 from .config import location, read_yaml
 from .errors import ConfigError
 
-Kind = Literal["program", "adapter", "typemap", "taxonomy"]
-KINDS: tuple[str, ...] = ("program", "adapter", "typemap", "taxonomy")
+Kind = Literal["program", "adapter", "typemap", "taxonomy", "offense_lists"]
+KINDS: tuple[str, ...] = ("program", "adapter", "typemap", "taxonomy", "offense_lists")
 
 # Keys only one kind has: a file is the kind most of its keys belong to.
 _KEYS: dict[str, frozenset[str]] = {
@@ -43,6 +43,7 @@ _KEYS: dict[str, frozenset[str]] = {
                           "block_level", "geo", "agency", "typemap"}),
     "typemap": frozenset({"exact", "patterns", "source"}),
     "taxonomy": frozenset({"types"}),
+    "offense_lists": frozenset({"lists"}),  # evaluate's offense lists (e.g. programs/denver-star-targeted-offenses.yaml)
 }
 
 
@@ -83,7 +84,7 @@ def check_file(
     path
         The YAML file.
     kind
-        ``program``, ``adapter``, ``typemap`` or ``taxonomy``; None tells it by the keys.
+        ``program``, ``adapter``, ``typemap``, ``taxonomy`` or ``offense_lists``; None tells it by the keys.
     known_beats
         Every beat of the city (program service areas naming another beat are an error).
     seen_beats
@@ -130,6 +131,10 @@ def check_file(
 
         tm = typemap_from_yaml(data, lines, shown, load_taxonomy())
         doc.update(source=tm.source, exact=len(tm.exact), patterns=len(tm.patterns))
+    elif kind == "offense_lists":
+        from .evaluate.outcomes import offense_lists_from_yaml
+
+        doc["lists"] = sorted(offense_lists_from_yaml(data, lines, shown))
     else:
         from .taxonomy import taxonomy_from_yaml
 

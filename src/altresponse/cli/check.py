@@ -51,7 +51,7 @@ def register(app) -> None:
             for line in doc["warnings"]:
                 err_console.print(line, highlight=False, soft_wrap=True, markup=False)
             what = {"program": f" {doc.get('id')} {doc.get('version')}", "adapter": f" {doc.get('name')}",
-                    "typemap": f" {doc.get('source')}", "taxonomy": f" ({doc.get('types')} types)"}[doc["kind"]]
+                    "typemap": f" {doc.get('source')}", "taxonomy": f" ({doc.get('types')} types)", "offense_lists": f" ({', '.join(doc.get('lists', []))})"}[doc["kind"]]
             err_console.print(f"{file}: valid {doc['kind']}{what}", highlight=False, markup=False, soft_wrap=True)
         if strict and doc["warnings"]:
             raise typer.Exit(1)

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
-import yaml
 
 from ..errors import ConfigError
 from .panel import Outcome
@@ -90,28 +89,39 @@ def with_repeat_flag(calls: ir.Table) -> ir.Table:
 def read_offense_lists(path: str | Path) -> dict[str, dict]:
     """Read an offense-list file: ``{name: {label, offense_types, offense_categories, note}}``.
 
+    Read through the one config reader (size, depth, alias and repeated-key bounds, lines).
+
     Raises
     ------
     ConfigError
         Not a mapping of lists, or a list with neither types nor categories.
     """
+    from ..config import read_yaml
+
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.is_file():
         msg = f"{path}: no such offense-list file"
-        raise ConfigError(msg) from None
-    lists = (data or {}).get("lists") if isinstance(data, dict) else None
+        raise ConfigError(msg)
+    data, lines = read_yaml(path, shown=str(path), what="offense list")
+    return offense_lists_from_yaml(data, lines, str(path))
+
+
+def offense_lists_from_yaml(data, lines, shown: str) -> dict[str, dict]:
+    """Validate parsed offense lists (``check`` uses this too); errors are ``FILE line N, key: message``."""
+    from ..config import location
+
+    lists = data.get("lists") if isinstance(data, dict) else None
     if not isinstance(lists, dict) or not lists:
-        msg = f"{path}: expected a top-level 'lists:' mapping of name -> {{label, offense_types, offense_categories}}"
+        msg = f"{shown} line 1: expected a top-level 'lists:' mapping of name -> {{label, offense_types, offense_categories}}"
         raise ConfigError(msg)
     for name, spec in lists.items():
+        where = location(shown, lines, ("lists", name))
         if not isinstance(spec, dict) or not (spec.get("offense_types") or spec.get("offense_categories")):
-            msg = f"{path}, lists.{name}: needs offense_types or offense_categories (a list)"
+            msg = f"{where}: needs offense_types or offense_categories (a list)"
             raise ConfigError(msg)
         unknown = set(spec) - {"label", "offense_types", "offense_categories", "note", "main"}
         if unknown:
-            msg = f"{path}, lists.{name}: unknown key(s) {', '.join(sorted(unknown))}; use label, offense_types, offense_categories, note, main"
+            msg = f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; use label, offense_types, offense_categories, note, main"
             raise ConfigError(msg)
     return lists
 
