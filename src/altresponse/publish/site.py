@@ -84,7 +84,8 @@ def build_site(
         Beat polygons for the map (none: the beats are listed, not drawn).
     outcomes, followups
         ``serve.export.outcome_counts`` / ``followup_counts`` frames; None where the service's
-        records are absent (the page then says what each figure needs).
+        records are absent (the page then says what each figure needs). Only outcome rows
+        with ``care_eligible`` are published (:func:`altresponse.publish.figures.care_outcomes`).
     service_note
         Why the service's records are absent, when they were asked for and could not be read.
     evaluation
@@ -104,6 +105,8 @@ def build_site(
     for stale in (out / "data").glob("*.csv"):  # a figure dropped since the last build must not linger
         stale.unlink()
     names = display_names(program)
+    if outcomes is not None:
+        outcomes = figures.care_outcomes(outcomes, {r.id for r in program.responses})
     page = _Page(min_cell)
     as_of = figures.data_as_of(classified)
     starts = [p.start for r in program.responses for p in r.periods if p.start]
@@ -379,7 +382,9 @@ def _methods(min_cell: int) -> str:
          "its call type, place and time decide. It is a recommendation, not what was sent."),
         ("Call type", "The city's call codes mapped to standard national call types (APCO/NENA); "
          "types the program cannot take are grouped as 'other call types'."),
-        ("What was sent", "From the care service's own records of each eligible call: who went, and when no team did, why."),
+        ("What was sent", "From the care service's own records of each call its rules made eligible for a care "
+         "response: who went, and when no team did, why. The service counts by week (Monday to Sunday); a week is "
+         "counted in the month that holds its Thursday, so a month's figure can include a few days either side."),
         ("No police backup", "Of care-team responses with a record, the share where the team did not call police."),
         ("Follow-ups", "Care Navigation contacts after a response; 'within 48 hours' counts from the response."),
         ("Hidden counts", f"Any count from 1 to {min_cell - 1} is hidden, because a small count can point to a person. "
