@@ -116,6 +116,11 @@ def _fill(client, keys: dict[str, str], calls: pd.DataFrame) -> dict:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("service_db_site"))
+
+
+def build(root: Path) -> dict:
+    """The synthetic store, a service database filled through the API, and the site built from both by the CLI."""
     from fastapi.testclient import TestClient
 
     from altresponse.ingest import ingest
@@ -124,7 +129,7 @@ def built(tmp_path_factory):
     from altresponse.serve.crypto import ENV_KEY, new_key
     from altresponse.synth import default_beats_path, write_synthetic_calls
 
-    root = tmp_path_factory.mktemp("service_db_site")
+    root.mkdir(parents=True, exist_ok=True)
     write_synthetic_calls(root / "calls.csv", 3000, seed=3, start="2023-11-01")
     ingest([root / "calls.csv"], "synth", root / "store")
     calls, _, _ = load_inputs(root / "store", PROGRAM, as_of=dt.date(2024, 1, 1))

@@ -201,6 +201,11 @@ def _period_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, cap
     period = df.columns[0]  # "month" or "quarter"
     long = df[df[period] != "Total"].drop(columns="Total").melt(id_vars=period, var_name=series, value_name="calls")
     long = long[long["calls"].notna()].astype({"calls": "int64"})
+    if long[period].nunique() == 1:  # one period: a line of one point is two dots in an empty frame
+        only = long[period].iloc[0]
+        page.specs[chart_id] = _bar_chart(long, series, f"{caption} ({only})")
+        return layout.chart(chart_id, f"{caption} ({only})", alt_text=f"{caption}, {only}: a bar per group; the numbers are in "
+                            "the table below.", csv_href=f"data/{chart_id.removeprefix('chart-')}.csv")
     chart = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
         x=alt.X(f"{period}:O", title=period.capitalize(), axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("calls:Q", title="Calls"),
@@ -211,6 +216,18 @@ def _period_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, cap
     page.specs[chart_id] = chart.to_dict()
     return layout.chart(chart_id, caption, alt_text=f"{caption}. A line per group; the numbers are in the table below.",
                         csv_href=f"data/{chart_id.removeprefix('chart-')}.csv")
+
+
+def _bar_chart(df: pd.DataFrame, label: str, title: str) -> dict:
+    """Horizontal bars of published counts (hidden ones left out), largest first, labelled with their number."""
+    import altair as alt
+
+    shown = df[df["calls"].notna()].astype({"calls": "int64"})
+    y = alt.Y(f"{label}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260))
+    bars = alt.Chart(shown).mark_bar(color="#1b7837").encode(x=alt.X("calls:Q", title="Calls"), y=y,
+                                                              tooltip=[f"{label}:N", alt.Tooltip("calls:Q", format=",")])
+    text = bars.mark_text(align="left", dx=3, color="#222").encode(text=alt.Text("calls:Q", format=","))
+    return (bars + text).properties(width=640, height=28 * max(len(shown), 1), title="").to_dict()
 
 
 def by_period(counts: pd.DataFrame, hidden_months: pd.Series, *, min_cell: int, into: str) -> tuple[pd.DataFrame, str, pd.Series]:
@@ -327,10 +344,14 @@ def _service_sections(page: _Page, outcomes, followups, note: str | None) -> Non
         counts, period, hidden_rows = by_period(o["sent"], hidden_months, min_cell=k, into="others (few calls)")
         sent = _published(counts, period, min_cell=k, hidden_rows=hidden_rows)
         reasons = _published_vector(o["reasons"], "reason", "calls", min_cell=k)
-        body = _share_figure(o["no_backup"], o["backup_known"], "of care-team responses needed no police backup", k)
+        body = _share_figure(o["team_calls"], int(o["sent"].to_numpy().sum()), "of eligible calls got the recommended care team", k)
+        body += _share_figure(o["no_backup"], o["backup_known"], "of care-team responses needed no police backup", k)
         body += _period_chart(page, f"chart-service_by_{period}_and_sent", sent, "sent", f"Eligible calls each {period}, by who was sent")
         body += _table(page, f"service_by_{period}_and_sent", f"eligible calls each {period} by who was sent", sent)
-        body += '<p class="caption">Eligible calls no team took, by reason</p>'
+        page.specs["chart-service_no_team_by_reason"] = _bar_chart(reasons[reasons["reason"] != "Total"], "reason", "")
+        body += layout.chart("chart-service_no_team_by_reason", "Eligible calls no care team took, by reason (hidden counts left out)",
+                             alt_text="Bars of eligible calls no care team took, one per reason; the numbers are in the table below.",
+                             csv_href="data/service_no_team_by_reason.csv")
         body += _table(page, "service_no_team_by_reason", "eligible calls no team took, by reason", reasons)
     page.glance.append(_service_glance(outcomes, page.min_cell))
     page.add("service", "What was sent", body, "When a call could go to a care team, did one go?")
