@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import fmt, layout
 from ..layout import esc
-from . import figures
+from . import charts, figures
 from . import program_page
 from .suppress import MIN_CELL, hide_rate, suppress_table, suppress_vector
 
@@ -196,38 +196,18 @@ def _table(page: _Page, name: str, title: str, df: pd.DataFrame) -> str:
 
 
 def _period_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, caption: str) -> str:
-    import altair as alt
-
     period = df.columns[0]  # "month" or "quarter"
     long = df[df[period] != "Total"].drop(columns="Total").melt(id_vars=period, var_name=series, value_name="calls")
     long = long[long["calls"].notna()].astype({"calls": "int64"})
+    csv_href = f"data/{chart_id.removeprefix('chart-')}.csv"
     if long[period].nunique() == 1:  # one period: a line of one point is two dots in an empty frame
-        only = long[period].iloc[0]
-        page.specs[chart_id] = _bar_chart(long, series, f"{caption} ({only})")
-        return layout.chart(chart_id, f"{caption} ({only})", alt_text=f"{caption}, {only}: a bar per group; the numbers are in "
-                            "the table below.", csv_href=f"data/{chart_id.removeprefix('chart-')}.csv")
-    chart = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
-        x=alt.X(f"{period}:O", title=period.capitalize(), axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("calls:Q", title="Calls"),
-        color=alt.Color(f"{series}:N", title="", legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
-        shape=alt.Shape(f"{series}:N", title="", legend=None),
-        tooltip=[period, f"{series}:N", alt.Tooltip("calls:Q", format=",")],
-    ).properties(width=640, height=260)
-    page.specs[chart_id] = chart.to_dict()
+        caption = f"{caption} ({long[period].iloc[0]})"
+        page.specs[chart_id] = charts.bar_spec(long, series)
+        return layout.chart(chart_id, caption, alt_text=f"{caption}: a bar per group; the numbers are in the table below.",
+                            csv_href=csv_href)
+    page.specs[chart_id] = charts.line_spec(long, period, series)
     return layout.chart(chart_id, caption, alt_text=f"{caption}. A line per group; the numbers are in the table below.",
-                        csv_href=f"data/{chart_id.removeprefix('chart-')}.csv")
-
-
-def _bar_chart(df: pd.DataFrame, label: str, title: str) -> dict:
-    """Horizontal bars of published counts (hidden ones left out), largest first, labelled with their number."""
-    import altair as alt
-
-    shown = df[df["calls"].notna()].astype({"calls": "int64"})
-    y = alt.Y(f"{label}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260))
-    bars = alt.Chart(shown).mark_bar(color="#1b7837").encode(x=alt.X("calls:Q", title="Calls"), y=y,
-                                                              tooltip=[f"{label}:N", alt.Tooltip("calls:Q", format=",")])
-    text = bars.mark_text(align="left", dx=3, color="#222").encode(text=alt.Text("calls:Q", format=","))
-    return (bars + text).properties(width=640, height=28 * max(len(shown), 1), title="").to_dict()
+                        csv_href=csv_href)
 
 
 def by_period(counts: pd.DataFrame, hidden_months: pd.Series, *, min_cell: int, into: str) -> tuple[pd.DataFrame, str, pd.Series]:
@@ -348,7 +328,7 @@ def _service_sections(page: _Page, outcomes, followups, note: str | None) -> Non
         body += _share_figure(o["no_backup"], o["backup_known"], "of care-team responses needed no police backup", k)
         body += _period_chart(page, f"chart-service_by_{period}_and_sent", sent, "sent", f"Eligible calls each {period}, by who was sent")
         body += _table(page, f"service_by_{period}_and_sent", f"eligible calls each {period} by who was sent", sent)
-        page.specs["chart-service_no_team_by_reason"] = _bar_chart(reasons[reasons["reason"] != "Total"], "reason", "")
+        page.specs["chart-service_no_team_by_reason"] = charts.bar_spec(reasons[reasons["reason"] != "Total"], "reason")
         body += layout.chart("chart-service_no_team_by_reason", "Eligible calls no care team took, by reason (hidden counts left out)",
                              alt_text="Bars of eligible calls no care team took, one per reason; the numbers are in the table below.",
                              csv_href="data/service_no_team_by_reason.csv")
