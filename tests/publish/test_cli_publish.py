@@ -31,7 +31,7 @@ def test_publish_builds_the_site_and_names_what_the_service_db_would_give(store,
                                                    "ci_low": 0.02, "ci_high": 0.2, "interval": "95%", "sentence": ""}}))
     out = tmp_path / "site"
     result = CliRunner().invoke(app, ["publish", "--store", str(store), "--program", str(PROGRAM), "--out", str(out),
-                                      "--db", "sqlite:///nowhere.db", "--evaluation", str(evaluation), "--json"])
+                                      "--db", f"sqlite:///{tmp_path / 'no-such-dir' / 'nowhere.db'}", "--evaluation", str(evaluation), "--json"])
     assert result.exit_code == 0, result.output
     written = json.loads(result.stdout)
     assert written["html"] == str(out / "index.html")

@@ -48,7 +48,11 @@ def pages(tmp_path_factory):
 
     service = build_site(synth, program, root / "service_site", outcomes=_outcomes(), followups=_followups(),
                          evaluation=evaluation, beats_geojson=default_beats_path())["html"]
-    return {"report": Path(report), "site": Path(site), "service_site": Path(service)}
+    # the synthetic city with a real service database filled through the API, built by the CLI
+    from test_site_with_service_db import build
+
+    db_site = build(root / "db_site")["site"] / "index.html"
+    return {"report": Path(report), "site": Path(site), "service_site": Path(service), "db_site": db_site}
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +66,12 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("name", ["report", "site", "service_site"])
+@pytest.mark.parametrize("name", ["report", "site", "service_site", "db_site"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_page_loads_offline_draws_every_chart_and_fits(pages, browser, name, width):
     page, errors, outside = open_page(browser, pages[name], width)
     n = page.evaluate("Object.keys(SPECS).length")
-    assert n >= {"report": 10, "site": 3, "service_site": 3}[name]
+    assert n >= {"report": 10, "site": 3, "service_site": 3, "db_site": 3}[name]
     assert page.evaluate("window.chartErrors") == []
     assert page.evaluate("window.chartsRendered") == n
     assert page.locator("div.chart svg").count() == n
@@ -79,7 +83,7 @@ def test_page_loads_offline_draws_every_chart_and_fits(pages, browser, name, wid
     page.context.close()
 
 
-@pytest.mark.parametrize("name", ["report", "site", "service_site"])
+@pytest.mark.parametrize("name", ["report", "site", "service_site", "db_site"])
 def test_no_serious_or_critical_accessibility_violation(pages, browser, name):
     page, _, _ = open_page(browser, pages[name], 1280)
     page_width(page)  # open the tables too

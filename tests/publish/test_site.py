@@ -202,7 +202,11 @@ def _outcomes() -> pd.DataFrame:
             dict(week=week, beat="112", recommended_response="crt", sent="police", reason="no_team_available", backup_requested=None, calls=4),
         ]
     rows.append(dict(week=weeks[5], beat="113", recommended_response="crt", sent="none", reason="caller_declined", backup_requested=None, calls=2))
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows).assign(care_eligible=True)
+    # police calls the service also records: not eligible, so on no figure of the site
+    police = dict(week=weeks[0], beat="111", recommended_response="police", care_eligible=False, sent="recommended_team",
+                  reason=None, backup_requested=None, calls=500)
+    return pd.concat([df, pd.DataFrame([police])], ignore_index=True)
 
 
 def _followups() -> pd.DataFrame:
@@ -260,3 +264,36 @@ def test_missing_evaluation_and_service_say_what_they_need(synthetic):
     assert "could not be read (test)" in text
     assert "No evaluation has been run" in text
     assert "Team response times need the time each team was dispatched" in text
+
+
+def test_service_outcomes_keep_eligible_calls_and_name_police_as_police():
+    """The service's "recommended_team" for a call recommended to police is police, not a care
+    team; calls not eligible for any program response are on no service figure."""
+    from altresponse.publish.figures import care_outcomes, outcome_tables
+
+    df = pd.DataFrame([
+        dict(week=dt.date(2024, 1, 1), beat="111", recommended_response="crt", care_eligible=True, sent="recommended_team",
+             reason=None, backup_requested=False, calls=20),
+        dict(week=dt.date(2024, 1, 1), beat="111", recommended_response="police", care_eligible=True, sent="recommended_team",
+             reason="out_of_hours", backup_requested=None, calls=12),
+        dict(week=dt.date(2024, 1, 1), beat="111", recommended_response="crt", care_eligible=True, sent="co_response",
+             reason=None, backup_requested=None, calls=13),
+        dict(week=dt.date(2024, 1, 1), beat="111", recommended_response="police", care_eligible=False, sent="recommended_team",
+             reason=None, backup_requested=None, calls=900),
+    ])
+    o = outcome_tables(care_outcomes(df, {"crt", "co_response"}))
+    assert int(o["sent"].to_numpy().sum()) == 45
+    assert o["team_calls"] == 20
+    assert o["sent"].iloc[0].to_dict() == {"the recommended care team went": 20, "no care team went (why: below)": 25}
+    assert o["reasons"].to_dict() == {"a co-response (clinician with an officer) went instead": 13,
+                                      "outside the team's hours": 12}
+    with pytest.raises(ValueError, match="care_eligible"):
+        care_outcomes(df.drop(columns="care_eligible"), {"crt"})
+
+
+def test_a_service_week_counts_in_the_month_of_its_thursday():
+    from altresponse.publish.figures import week_month
+
+    assert week_month(dt.date(2023, 10, 30)) == "2023-11"  # Wed 1 Nov - Sun 5 Nov are November
+    assert week_month(dt.date(2023, 11, 27)) == "2023-11"  # Thu 30 Nov
+    assert week_month(dt.date(2024, 1, 29)) == "2024-02"   # Thu 1 Feb

@@ -44,12 +44,14 @@ def _fill(service) -> dict:
 def test_outcome_counts_contract(service):
     ids = _fill(service)
     oc = outcome_counts(service.url)
-    assert list(oc.columns) == ["week", "beat", "recommended_response", "sent", "reason", "backup_requested", "calls"]
+    assert list(oc.columns) == ["week", "beat", "recommended_response", "care_eligible", "sent", "reason", "backup_requested", "calls"]
     rec_night, rec_day = ids["a"]["recommended_response"], ids["c"]["recommended_response"]
-    rows = {(r.week, r.beat, r.recommended_response, r.sent, r.reason, r.backup_requested): r.calls for r in oc.itertuples()}
+    assert ids["a"]["eligible"] is True and ids["c"]["eligible"] is True  # why the reason was required
+    rows = {(r.week, r.beat, r.recommended_response, r.care_eligible, r.sent, r.reason, r.backup_requested): r.calls
+            for r in oc.itertuples()}
     assert rows == {
-        (dt.date(2022, 6, 27), "111", rec_night, "police", "out_of_hours", None): 2,
-        (dt.date(2022, 7, 4), "214", rec_day, "recommended_team", None, True): 1,
+        (dt.date(2022, 6, 27), "111", rec_night, True, "police", "out_of_hours", None): 2,
+        (dt.date(2022, 7, 4), "214", rec_day, True, "recommended_team", None, True): 1,
     }
     assert oc.calls.dtype == "int64"
 

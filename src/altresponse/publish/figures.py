@@ -14,12 +14,6 @@ from typing import Any
 import pandas as pd
 
 OTHER_TYPES = "other call types"
-SENT_NAMES = {
-    "recommended_team": "the recommended care team",
-    "police": "police",
-    "co_response": "co-response (clinician with an officer)",
-    "none": "no one sent",
-}
 REASON_NAMES = {
     "out_of_hours": "outside the team's hours",
     "out_of_area": "outside the team's area",
@@ -27,6 +21,7 @@ REASON_NAMES = {
     "excluded_by_call_taker": "the call-taker judged it unsafe or unsuitable",
     "caller_declined": "the caller declined",
     "other": "other reason",
+    "co_response_instead": "a co-response (clinician with an officer) went instead",
     "none recorded": "no reason recorded",
 }
 OUTCOME_NAMES = {
@@ -39,6 +34,13 @@ OUTCOME_NAMES = {
 
 def _month(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m")
+
+
+def week_month(week: Any) -> str:
+    """The month a service week (its Monday, ``serve.export``) is counted in: the month of its
+    Thursday, as ISO 8601 assigns weeks to years. By its Monday, the week of Monday 30 October
+    2023 would put calls of 1-5 November into October, a month the calls figures do not have."""
+    return _month(pd.Timestamp(week) + pd.Timedelta(days=3))
 
 
 def calls_by_month(classified, names: dict[str, dict[str, str]], program) -> dict[str, pd.DataFrame]:
@@ -97,15 +99,44 @@ def data_as_of(classified) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+TEAM_WENT = "the recommended care team went"
+NO_TEAM = "no care team went (why: below)"
+
+
+def care_outcomes(outcomes: pd.DataFrame, care_responses: set[str]) -> pd.DataFrame:
+    """The service's outcome counts restricted to care-eligible calls, with ``sent`` in plain terms.
+
+    ``serve.export.outcome_counts`` counts every decision with an outcome, police calls
+    included, and its ``sent == "recommended_team"`` means "what was recommended went" — police,
+    for a call the rules sent to police (no team free, out of hours). The site's figures are
+    about eligible calls and care teams, so rows not ``care_eligible`` are dropped and a
+    "recommended team" that is not one of the program's responses is named by what it was.
+    """
+    if "care_eligible" not in outcomes.columns:
+        msg = "service outcome counts: no 'care_eligible' column (serve.export.outcome_counts gives it)"
+        raise ValueError(msg)
+    df = outcomes[outcomes["care_eligible"].fillna(False).astype(bool)].copy()
+    not_care = (df["sent"] == "recommended_team") & ~df["recommended_response"].isin(care_responses)
+    df.loc[not_care, "sent"] = df.loc[not_care, "recommended_response"]
+    return df.reset_index(drop=True)
+
+
 def outcome_tables(outcomes: pd.DataFrame) -> dict[str, Any]:
     """From ``serve.export.outcome_counts``: month × who was sent; why a team was not sent;
     backup requested at care-team responses."""
-    df = outcomes.assign(month=outcomes["week"].map(_month))
-    sent = df.pivot_table(index="month", columns="sent", values="calls", aggfunc="sum", fill_value=0)
-    sent = sent.rename(columns=lambda s: SENT_NAMES.get(s, s)).astype("int64").sort_index()
-    # every call no team took, a missing reason included: the reasons' total must equal the sent
-    # table's total minus its team column, or their difference would publish a count unsuppressed
-    not_sent = df[df["sent"] != "recommended_team"].assign(reason=lambda d: d["reason"].fillna("none recorded"))
+    df = outcomes.assign(month=outcomes["week"].map(week_month))
+    # two columns only, the care team and the rest: the rest's total is the reasons table's total
+    # and the team's total is the headline shares' denominator, so every margin this table has is
+    # published once and the same everywhere (with "police" and "no one" apart, a small "no one"
+    # would be the reasons' total minus police)
+    went = df["sent"].eq("recommended_team").map({True: TEAM_WENT, False: NO_TEAM})
+    sent = df.assign(went=went).pivot_table(index="month", columns="went", values="calls", aggfunc="sum", fill_value=0)
+    sent = sent.reindex(columns=[c for c in (TEAM_WENT, NO_TEAM) if c in sent.columns]).astype("int64").sort_index()
+    # every call the team did not take, a missing reason included: the reasons' total must equal
+    # the table's "no care team" column, or their difference would publish a count unsuppressed
+    not_sent = df[df["sent"] != "recommended_team"]
+    why = not_sent["reason"].where(not_sent["reason"].notna() | (not_sent["sent"] != "co_response"), "co_response_instead")
+    not_sent = not_sent.assign(reason=why.fillna("none recorded"))
     reasons = not_sent.groupby("reason")["calls"].sum().rename(index=lambda r: REASON_NAMES.get(r, r)).astype("int64")
     team = df[df["sent"] == "recommended_team"]
     known = team[team["backup_requested"].notna()]

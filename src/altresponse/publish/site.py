@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import fmt, layout
 from ..layout import esc
-from . import figures
+from . import charts, figures
 from . import program_page
 from .suppress import MIN_CELL, hide_rate, suppress_table, suppress_vector
 
@@ -84,7 +84,8 @@ def build_site(
         Beat polygons for the map (none: the beats are listed, not drawn).
     outcomes, followups
         ``serve.export.outcome_counts`` / ``followup_counts`` frames; None where the service's
-        records are absent (the page then says what each figure needs).
+        records are absent (the page then says what each figure needs). Only outcome rows
+        with ``care_eligible`` are published (:func:`altresponse.publish.figures.care_outcomes`).
     service_note
         Why the service's records are absent, when they were asked for and could not be read.
     evaluation
@@ -104,6 +105,8 @@ def build_site(
     for stale in (out / "data").glob("*.csv"):  # a figure dropped since the last build must not linger
         stale.unlink()
     names = display_names(program)
+    if outcomes is not None:
+        outcomes = figures.care_outcomes(outcomes, {r.id for r in program.responses})
     page = _Page(min_cell)
     as_of = figures.data_as_of(classified)
     starts = [p.start for r in program.responses for p in r.periods if p.start]
@@ -193,21 +196,18 @@ def _table(page: _Page, name: str, title: str, df: pd.DataFrame) -> str:
 
 
 def _period_chart(page: _Page, chart_id: str, df: pd.DataFrame, series: str, caption: str) -> str:
-    import altair as alt
-
     period = df.columns[0]  # "month" or "quarter"
     long = df[df[period] != "Total"].drop(columns="Total").melt(id_vars=period, var_name=series, value_name="calls")
     long = long[long["calls"].notna()].astype({"calls": "int64"})
-    chart = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
-        x=alt.X(f"{period}:O", title=period.capitalize(), axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("calls:Q", title="Calls"),
-        color=alt.Color(f"{series}:N", title="", legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
-        shape=alt.Shape(f"{series}:N", title="", legend=None),
-        tooltip=[period, f"{series}:N", alt.Tooltip("calls:Q", format=",")],
-    ).properties(width=640, height=260)
-    page.specs[chart_id] = chart.to_dict()
+    csv_href = f"data/{chart_id.removeprefix('chart-')}.csv"
+    if long[period].nunique() == 1:  # one period: a line of one point is two dots in an empty frame
+        caption = f"{caption} ({long[period].iloc[0]})"
+        page.specs[chart_id] = charts.bar_spec(long, series)
+        return layout.chart(chart_id, caption, alt_text=f"{caption}: a bar per group; the numbers are in the table below.",
+                            csv_href=csv_href)
+    page.specs[chart_id] = charts.line_spec(long, period, series)
     return layout.chart(chart_id, caption, alt_text=f"{caption}. A line per group; the numbers are in the table below.",
-                        csv_href=f"data/{chart_id.removeprefix('chart-')}.csv")
+                        csv_href=csv_href)
 
 
 def by_period(counts: pd.DataFrame, hidden_months: pd.Series, *, min_cell: int, into: str) -> tuple[pd.DataFrame, str, pd.Series]:
@@ -324,10 +324,14 @@ def _service_sections(page: _Page, outcomes, followups, note: str | None) -> Non
         counts, period, hidden_rows = by_period(o["sent"], hidden_months, min_cell=k, into="others (few calls)")
         sent = _published(counts, period, min_cell=k, hidden_rows=hidden_rows)
         reasons = _published_vector(o["reasons"], "reason", "calls", min_cell=k)
-        body = _share_figure(o["no_backup"], o["backup_known"], "of care-team responses needed no police backup", k)
+        body = _share_figure(o["team_calls"], int(o["sent"].to_numpy().sum()), "of eligible calls got the recommended care team", k)
+        body += _share_figure(o["no_backup"], o["backup_known"], "of care-team responses needed no police backup", k)
         body += _period_chart(page, f"chart-service_by_{period}_and_sent", sent, "sent", f"Eligible calls each {period}, by who was sent")
         body += _table(page, f"service_by_{period}_and_sent", f"eligible calls each {period} by who was sent", sent)
-        body += '<p class="caption">Eligible calls no team took, by reason</p>'
+        page.specs["chart-service_no_team_by_reason"] = charts.bar_spec(reasons[reasons["reason"] != "Total"], "reason")
+        body += layout.chart("chart-service_no_team_by_reason", "Eligible calls no care team took, by reason (hidden counts left out)",
+                             alt_text="Bars of eligible calls no care team took, one per reason; the numbers are in the table below.",
+                             csv_href="data/service_no_team_by_reason.csv")
         body += _table(page, "service_no_team_by_reason", "eligible calls no team took, by reason", reasons)
     page.glance.append(_service_glance(outcomes, page.min_cell))
     page.add("service", "What was sent", body, "When a call could go to a care team, did one go?")
@@ -379,7 +383,9 @@ def _methods(min_cell: int) -> str:
          "its call type, place and time decide. It is a recommendation, not what was sent."),
         ("Call type", "The city's call codes mapped to standard national call types (APCO/NENA); "
          "types the program cannot take are grouped as 'other call types'."),
-        ("What was sent", "From the care service's own records of each eligible call: who went, and when no team did, why."),
+        ("What was sent", "From the care service's own records of each call its rules made eligible for a care "
+         "response: who went, and when no team did, why. The service counts by week (Monday to Sunday); a week is "
+         "counted in the month that holds its Thursday, so a month's figure can include a few days either side."),
         ("No police backup", "Of care-team responses with a record, the share where the team did not call police."),
         ("Follow-ups", "Care Navigation contacts after a response; 'within 48 hours' counts from the response."),
         ("Hidden counts", f"Any count from 1 to {min_cell - 1} is hidden, because a small count can point to a person. "

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from .db import decisions, followups, make_engine, outcomes
 
-OUTCOME_COLUMNS = ["week", "beat", "recommended_response", "sent", "reason", "backup_requested", "calls"]
+OUTCOME_COLUMNS = ["week", "beat", "recommended_response", "care_eligible", "sent", "reason", "backup_requested", "calls"]
 FOLLOWUP_COLUMNS = ["week", "beat", "outcome", "followups", "within_48h", "connected_services"]
 CONTACT_WINDOW = dt.timedelta(hours=48)
 
@@ -36,7 +36,10 @@ def _with_engine(db_url: str, fn):
 
 
 def outcome_counts(db_url: str) -> pd.DataFrame:
-    """Calls per (week, beat, recommended_response, sent, reason, backup_requested).
+    """Calls per (week, beat, recommended_response, care_eligible, sent, reason, backup_requested).
+
+    ``care_eligible``: the rules made the call eligible for a program response (whatever was
+    recommended in the end: an eligible call out of a team's hours is recommended to police).
 
     One row per combination; ``calls`` counts decisions whose latest recorded outcome has those
     values. Decisions with no outcome recorded yet are not counted (``sent`` has no value for
@@ -47,19 +50,19 @@ def outcome_counts(db_url: str) -> pd.DataFrame:
 
 def outcome_counts_engine(engine: Engine) -> pd.DataFrame:
     latest = select(outcomes.c.decision_id, func.max(outcomes.c.seq).label("seq")).group_by(outcomes.c.decision_id).subquery()
-    q = (select(decisions.c.received_at, decisions.c.beat, decisions.c.recommended_response, outcomes.c.sent,
+    q = (select(decisions.c.received_at, decisions.c.beat, decisions.c.recommended_response, decisions.c.care_eligible, outcomes.c.sent,
                 outcomes.c.reason, outcomes.c.backup_requested)
          .join(latest, latest.c.decision_id == decisions.c.id)
          .join(outcomes, outcomes.c.seq == latest.c.seq))
     with engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(q).fetchall(), columns=["received_at", "beat", "recommended_response", "sent",
-                                                               "reason", "backup_requested"])
+        df = pd.DataFrame(conn.execute(q).fetchall(), columns=["received_at", "beat", "recommended_response", "care_eligible",
+                                                               "sent", "reason", "backup_requested"])
     if df.empty:
         return _empty(OUTCOME_COLUMNS, "calls")
     df["week"] = _monday(df["received_at"])
     keys = OUTCOME_COLUMNS[:-1]
     out = df.groupby(keys, dropna=False, sort=True).size().reset_index(name="calls")
-    return _clean(out, OUTCOME_COLUMNS, ints=["calls"], bools=["backup_requested"])
+    return _clean(out, OUTCOME_COLUMNS, ints=["calls"], bools=["backup_requested", "care_eligible"])
 
 
 def followup_counts(db_url: str) -> pd.DataFrame:
