@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from .errors import UsageError
+from .program import parse_date  # one date reader (the program model's), re-exported
 
 
 def as_program(program):
@@ -37,20 +38,6 @@ def as_date(value: dt.date | str, *, name: str = "as_of") -> dt.date:
         msg = f"{name} {value!r} is not a date (YYYY-MM-DD)"
         raise UsageError(msg)
     return out
-
-
-def parse_date(value) -> dt.date | None:
-    """A date from a date, datetime or ``YYYY-MM-DD`` string; None for anything else."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def period_in_effect(program, response_id: str, on: dt.date, *, strict: bool = True):

@@ -619,7 +619,8 @@ class Program(_Model):
 # --- validation helpers --------------------------------------------------------------------
 
 
-def _as_date(value: Any) -> dt.date | None:
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a date, datetime or ``YYYY-MM-DD`` string; None for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -736,7 +737,7 @@ def _semantic_problems(data: Any, known_types, known_beats, known_categories) ->
                     for j, b in enumerate(area):
                         if b not in beats:
                             problems.append(((*ploc, "service_area", j), f'beat "{b}" does not exist in the known beats ({len(beats)} beats)'))
-            start, end = _as_date(p.get("start")), _as_date(p.get("end"))
+            start, end = parse_date(p.get("start")), parse_date(p.get("end"))
             if (p.get("start") is None or start) and (p.get("end") is None or end):
                 spans.append((start or dt.date.min, end or dt.date.max, k, p.get("id")))
         spans.sort()
