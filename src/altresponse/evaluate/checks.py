@@ -58,6 +58,16 @@ def placebo_dates(raw: pd.DataFrame, y: str, treated_units: list[str], start: dt
     return {"available": True, "estimates": rows, "n_significant": sig, "sentence": sentence}
 
 
+def _placebo_pool(raw: pd.DataFrame, treated_units: list[str], until: dt.date | None):
+    """The comparison units' rows (before ``until``), their ids, and the placebo group size
+    (as many as the treated units, at most half the comparison units)."""
+    comp = raw[~raw["unit"].isin(treated_units)]
+    if until is not None:
+        comp = comp[comp["period"] < until]
+    units = sorted(comp["unit"].unique())
+    return comp, units, min(len(treated_units), len(units) // 2)
+
+
 def placebo_units(raw: pd.DataFrame, y: str, treated_units: list[str], start: dt.date, actual: float, *,
                   period: PeriodName, until: dt.date | None = None, estimator: str = "poisson_twfe",
                   draws: int = 20, seed: int = 0) -> dict:
@@ -68,11 +78,7 @@ def placebo_units(raw: pd.DataFrame, y: str, treated_units: list[str], start: dt
     dict
         ``{"available", "draws", "estimates": [relative effects], "permutation_p", "sentence"}``.
     """
-    comp = raw[~raw["unit"].isin(treated_units)]
-    if until is not None:
-        comp = comp[comp["period"] < until]
-    units = sorted(comp["unit"].unique())
-    size = min(len(treated_units), len(units) // 2)
+    comp, units, size = _placebo_pool(raw, treated_units, until)
     if size < 1 or len(units) < 4:
         return {"available": False, "why": f"{len(units)} comparison units: too few to draw placebo groups from"}
     rng = np.random.default_rng(seed)
@@ -106,11 +112,7 @@ def pretrend_permutation(raw: pd.DataFrame, y: str, treated_units: list[str], st
     """
     from .estimators import event_study
 
-    comp = raw[~raw["unit"].isin(treated_units)]
-    if until is not None:
-        comp = comp[comp["period"] < until]
-    units = sorted(comp["unit"].unique())
-    size = min(len(treated_units), len(units) // 2)
+    comp, units, size = _placebo_pool(raw, treated_units, until)
     if size < 1 or len(units) < 4:
         return {"available": False, "why": f"{len(units)} comparison units: too few for placebo groups"}
     rng = np.random.default_rng(seed + 1)
