@@ -62,67 +62,93 @@ def register(app) -> None:
         did2s for staggered roll-outs, an event study with a pre-trend test, placebo dates and units,
         and a dose check. ``--design-only`` gives the minimum detectable effect instead.
         """
-        from .. import store as store_mod
-        from ..errors import UsageError
-        from ..program import load_program
         from ..evaluate import sources
         from ..evaluate.treatment import design, response_for
+        from ..program import load_program
 
-        if period not in ("week", "day", "month"):
-            raise UsageError(f"--period {period!r} is not one of week, day, month")
-        if not store.is_dir():
-            from ..errors import InputError
-
-            raise InputError(f"{store}: store directory not found")
+        _check_store_and_period(store, period)
         prog = load_program(program)
         rid = response_for(prog, response)
-        first, last = _date(start, "--start"), _date(end, "--end")
-        kind = source if source != "auto" else ("calls" if store_mod.parts(store, "calls") else "reports")
         area = _csv(pilot_area) or None
-        served = sorted({b for r in [prog.response(rid)] for p in r.periods for b in (p.service_area or [])} | set(area or []))
-        common = dict(unit=unit, period=period, outcomes=outcome, first=first, last=last,
-                      extra_units=served if unit == "beat" else [], exclude_units=_csv(exclude_units))
-        with err_console.status("building the panel on the engine…"):
-            if kind == "calls":
-                raw, outs, left_out = sources.calls_panel(store, prog, rid, **common)
-            elif kind == "reports":
-                lists = offenses or program.with_name(f"{program.stem}-targeted-offenses.yaml")
-                raw, outs, left_out = sources.reports_panel(store, lists, **common)
-            else:
-                raise UsageError(f"--source {source!r} is not one of calls, reports, auto")
-        if skip:
-            from ..evaluate.panel import drop_window
-
-            raw = drop_window(raw, *(_date(x, "--skip") for x in skip.split(":")), period=period)
+        kind, raw, outs, left_out = _panel(
+            store, program, prog, rid, source=source, offenses=offenses, area=area, skip=skip,
+            unit=unit, period=period, outcomes=outcome, first=_date(start, "--start"), last=_date(end, "--end"),
+            exclude_units=_csv(exclude_units),
+        )
         to_unit = sources.beat_units(store, kind) if unit == "district" else None
         d = design(prog, sorted(raw["unit"].unique()), response_id=rid, service_area=area, beat_to_unit=to_unit)
         if design_only:
             doc = _design_only(raw, outs, d, period, weeks_after, seed)
         else:
-            from ..evaluate.run import evaluate_panel
-
             window = tuple(_date(x, "--team-window") for x in team_window.split(":")) if team_window else None
-            with err_console.status("estimating…"):
-                doc = evaluate_panel(raw, outs, d, period=period, team_calls=team_calls,
-                                     team_source="outside records, --team-calls" if team_calls is not None else "",
-                                     team_window=window, placebo_draws=placebo_draws, seed=seed, run_checks=not no_checks,
-                                     label=f"served {unit_name or unit}s", comparison_label=f"other {unit_name or unit}s")
+            doc = _estimate(raw, outs, d, period=period, team_calls=team_calls, team_window=window,
+                            placebo_draws=placebo_draws, seed=seed, run_checks=not no_checks, unit_name=unit_name or unit)
         doc.update(program={"id": prog.id, "version": prog.version, "path": str(program)}, source=kind, skipped=skip,
                    unit=unit, left_out=left_out, assumptions=list(prog.assumptions))
         if out is not None:
-            import json
-
-            from ._common import _finite, _json_default
-
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "evaluation.json").write_text(json.dumps(_finite(doc), indent=2, default=_json_default, allow_nan=False))
-            from ..report import write_evaluation_page
-
-            clean = json.loads((out / "evaluation.json").read_text())
-            write_evaluation_page(clean, out, title=f"{prog.name or prog.id}: evaluation")
+            _write(doc, out, title=f"{prog.name or prog.id}: evaluation")
         _print_summary(doc, design_only)
         if as_json:
             print_json(doc)
+
+
+def _check_store_and_period(store: Path, period: str) -> None:
+    from ..errors import InputError, UsageError
+
+    if period not in ("week", "day", "month"):
+        raise UsageError(f"--period {period!r} is not one of week, day, month")
+    if not store.is_dir():
+        raise InputError(f"{store}: store directory not found")
+
+
+def _panel(store, program: Path, prog, rid: str, *, source: str, offenses, area, skip, unit: str, period: str,
+           outcomes, first, last, exclude_units) -> tuple:
+    """``(kind, panel, outcomes, left_out)``: the unit x period panel of calls or crime reports, on the engine."""
+    from .. import store as store_mod
+    from ..errors import UsageError
+    from ..evaluate import sources
+
+    kind = source if source != "auto" else ("calls" if store_mod.parts(store, "calls") else "reports")
+    served = sorted({b for p in prog.response(rid).periods for b in (p.service_area or [])} | set(area or []))
+    common = dict(unit=unit, period=period, outcomes=outcomes, first=first, last=last,
+                  extra_units=served if unit == "beat" else [], exclude_units=exclude_units)
+    with err_console.status("building the panel on the engine…"):
+        if kind == "calls":
+            raw, outs, left_out = sources.calls_panel(store, prog, rid, **common)
+        elif kind == "reports":
+            lists = offenses or program.with_name(f"{program.stem}-targeted-offenses.yaml")
+            raw, outs, left_out = sources.reports_panel(store, lists, **common)
+        else:
+            raise UsageError(f"--source {source!r} is not one of calls, reports, auto")
+    if skip:
+        from ..evaluate.panel import drop_window
+
+        raw = drop_window(raw, *(_date(x, "--skip") for x in skip.split(":")), period=period)
+    return kind, raw, outs, left_out
+
+
+def _estimate(raw, outs, d, *, period: str, team_calls, team_window, placebo_draws: int, seed: int,
+              run_checks: bool, unit_name: str) -> dict:
+    from ..evaluate.run import evaluate_panel
+
+    with err_console.status("estimating…"):
+        return evaluate_panel(raw, outs, d, period=period, team_calls=team_calls,
+                              team_source="outside records, --team-calls" if team_calls is not None else "",
+                              team_window=team_window, placebo_draws=placebo_draws, seed=seed, run_checks=run_checks,
+                              label=f"served {unit_name}s", comparison_label=f"other {unit_name}s")
+
+
+def _write(doc: dict, out: Path, *, title: str) -> None:
+    """evaluation.json (finite numbers only) and the evaluation page drawn from what was written."""
+    import json
+
+    from ..report import write_evaluation_page
+    from ._common import _finite, _json_default
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "evaluation.json").write_text(json.dumps(_finite(doc), indent=2, default=_json_default, allow_nan=False))
+    clean = json.loads((out / "evaluation.json").read_text())
+    write_evaluation_page(clean, out, title=title)
 
 
 def _design_only(raw, outs, d, period, weeks_after, seed) -> dict:
