@@ -28,6 +28,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from . import fmt
+from .errors import InputError
 
 MAX_ROWS = 30
 
@@ -265,3 +266,20 @@ for (const [id, spec] of Object.entries(SPECS)) {{
 }}
 </script></body></html>
 """
+
+
+def output_dir(out: str | Path) -> Path:
+    """The folder a page and its JSON and CSV files go into, made if missing.
+
+    Raises
+    ------
+    InputError
+        If it cannot be made (``OUT: cannot create the output directory (reason)``).
+    """
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"{out}: cannot create the output directory ({exc.strerror})"
+        raise InputError(msg) from None
+    return out

@@ -10,7 +10,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
 
 CSV_TABLES = ("rows", "by_category", "by_hour_of_week", "published")
 # charts are as wide as the page ("container" width: vega-embed's own inline-block would be 0 wide)
@@ -28,12 +27,9 @@ def write_compare(doc: dict[str, Any], out: str | Path, *, title: str = "Program
     dict
         ``{"html": path, "json": path, "csv": [paths]}``.
     """
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        msg = f"{out}: cannot create the output directory ({exc.strerror})"
-        raise InputError(msg) from None
+    from .. import layout
+
+    out = layout.output_dir(out)
     csvs = []
     for key in CSV_TABLES:
         frame = _frame(doc, key)

@@ -26,7 +26,6 @@ import pandas as pd
 
 from .. import store as store_mod
 from ..analyze import SECTIONS, analyze
-from ..errors import InputError
 
 __all__ = ["build_sections", "data_summary", "load_inputs", "sections_to_json", "write_report", "render"]
 
@@ -213,12 +212,9 @@ def write_report(
     dict
         ``{"html": path, "json": path, "csv": [paths], "sections": {key: available}}``.
     """
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        msg = f"{out}: cannot create the output directory ({exc.strerror})"
-        raise InputError(msg) from None
+    from .. import layout
+
+    out = layout.output_dir(out)
     features = None
     loc = sections.get("location", {})
     # the map is drawn per beat, else per district (Portland: districts only)
