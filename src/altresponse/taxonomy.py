@@ -3,7 +3,7 @@
 The taxonomy lives in ``data/taxonomy.yaml``. Its codes are the APCO "Common Incident
 Types" codes wherever the standard has a fitting code (``apco: true``); the few codes of
 our own (``apco: false``, e.g. ``UNKNOWN``) are documented in ``docs/taxonomy.md``.
-Source call types are mapped onto these codes by a type map (see ``typemap.py``).
+Source call types are mapped onto these codes by a type map (see ``typemap/``).
 
 Examples
 --------
