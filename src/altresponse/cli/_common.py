@@ -59,6 +59,11 @@ def _fail(message: str, code: int):
 
 def as_of_date(value: str | None):
     """Parse an ``--as-of`` option (YYYY-MM-DD); None stays None."""
+    return option_date(value, "--as-of")
+
+
+def option_date(value: str | None, option: str):
+    """Parse a date option (YYYY-MM-DD); None stays None; else UsageError naming ``option``."""
     if value is None:
         return None
     import datetime as dt
@@ -68,7 +73,7 @@ def as_of_date(value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        msg = f'--as-of "{value}" is not a date (YYYY-MM-DD)'
+        msg = f'{option} "{value}" is not a date (YYYY-MM-DD)'
         raise UsageError(msg) from None
 
 

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from ._common import err_console, handle_errors, print_json
-
-
-def _date(value: str | None, option: str):
-    if value is None:
-        return None
-    from ..errors import UsageError
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f'{option} "{value}" is not a date (YYYY-MM-DD)') from None
+from ._common import err_console, handle_errors, option_date, print_json
 
 
 def _csv(value: str | None) -> list[str]:
@@ -72,7 +60,7 @@ def register(app) -> None:
         area = _csv(pilot_area) or None
         kind, raw, outs, left_out = _panel(
             store, program, prog, rid, source=source, offenses=offenses, area=area, skip=skip,
-            unit=unit, period=period, outcomes=outcome, first=_date(start, "--start"), last=_date(end, "--end"),
+            unit=unit, period=period, outcomes=outcome, first=option_date(start, "--start"), last=option_date(end, "--end"),
             exclude_units=_csv(exclude_units),
         )
         to_unit = sources.beat_units(store, kind) if unit == "district" else None
@@ -80,7 +68,7 @@ def register(app) -> None:
         if design_only:
             doc = _design_only(raw, outs, d, period, weeks_after, seed)
         else:
-            window = tuple(_date(x, "--team-window") for x in team_window.split(":")) if team_window else None
+            window = tuple(option_date(x, "--team-window") for x in team_window.split(":")) if team_window else None
             doc = _estimate(raw, outs, d, period=period, team_calls=team_calls, team_window=window,
                             placebo_draws=placebo_draws, seed=seed, run_checks=not no_checks, unit_name=unit_name or unit)
         doc.update(program={"id": prog.id, "version": prog.version, "path": str(program)}, source=kind, skipped=skip,
@@ -123,7 +111,7 @@ def _panel(store, program: Path, prog, rid: str, *, source: str, offenses, area,
     if skip:
         from ..evaluate.panel import drop_window
 
-        raw = drop_window(raw, *(_date(x, "--skip") for x in skip.split(":")), period=period)
+        raw = drop_window(raw, *(option_date(x, "--skip") for x in skip.split(":")), period=period)
     return kind, raw, outs, left_out
 
 
