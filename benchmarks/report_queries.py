@@ -36,7 +36,7 @@ def _where() -> str:
         f = frame.filename.replace("\\", "/")
         if "/altresponse/analyze/" in f and not f.endswith("_common.py"):
             return "section " + Path(f).stem
-        if f.endswith(("/altresponse/plan.py", "/altresponse/simulate.py")):
+        if "/altresponse/plan/" in f or "/altresponse/simulate/" in f or f.endswith("/altresponse/report/planning.py"):
             return "section planning"
         if "/altresponse/report/" in f or "/altresponse/cli/" in f:
             return Path(f).parent.name + "/" + Path(f).stem
@@ -92,12 +92,12 @@ def main() -> int:
         _wrap(Backend, name, "query")
     _wrap(SQLBackend, "compile", "compile")
     import altresponse.analyze as analyze
-    import altresponse.plan as plan
+    import altresponse.report.planning as report_planning
     from altresponse.cli import main as cli_main
 
     for name in analyze.SECTIONS:
         _wrap_section(analyze, name, name)
-    _wrap_section(plan, "report_section", "planning")
+    _wrap_section(report_planning, "planning", "planning")  # the report's planning section (plan + simulate)
 
     t = time.perf_counter()
     sys.argv = ["altresponse", "report", "--store", args.store, "--program", args.program, "--out", args.out]
