@@ -119,7 +119,11 @@ def local_time(calls: ir.Table) -> ir.TimestampValue:
 def days_covered(calls: ir.Table) -> int:
     """Calendar days from the first to the last received date (inclusive)."""
     agg = calls.aggregate(first=calls.received_date.min(), last=calls.received_date.max()).to_pandas()
-    first, last = agg["first"].iloc[0], agg["last"].iloc[0]
+    return days_between(agg["first"].iloc[0], agg["last"].iloc[0])
+
+
+def days_between(first, last) -> int:
+    """:func:`days_covered` from a first and last received date already read (0 if either is missing)."""
     if first is None or last is None or first != first or last != last:
         return 0
     import pandas as pd
