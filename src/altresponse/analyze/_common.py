@@ -71,6 +71,13 @@ def non_null(calls: ir.Table, column: str) -> int:
     return int(scalar(calls[column].count()))
 
 
+def non_nulls(calls: ir.Table, columns: list[str]) -> dict[str, int]:
+    """:func:`non_null` for several columns in one query (absent columns count 0)."""
+    present = [c for c in columns if c in calls.columns]
+    counts = calls.aggregate(**{c: calls[c].count() for c in present}).to_pandas().iloc[0] if present else {}
+    return {c: int(counts[c]) if c in present else 0 for c in columns}
+
+
 def share(part: float, whole: float) -> float | None:
     """``part / whole``, or None when ``whole`` is 0."""
     if not whole:
@@ -112,7 +119,11 @@ def local_time(calls: ir.Table) -> ir.TimestampValue:
 def days_covered(calls: ir.Table) -> int:
     """Calendar days from the first to the last received date (inclusive)."""
     agg = calls.aggregate(first=calls.received_date.min(), last=calls.received_date.max()).to_pandas()
-    first, last = agg["first"].iloc[0], agg["last"].iloc[0]
+    return days_between(agg["first"].iloc[0], agg["last"].iloc[0])
+
+
+def days_between(first, last) -> int:
+    """:func:`days_covered` from a first and last received date already read (0 if either is missing)."""
     if first is None or last is None or first != first or last != last:
         return 0
     import pandas as pd

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ._common import count_if, days_covered, hour_label, non_null, pct, scalar, section, share, unavailable, with_eligible
+from ._common import count_if, days_between, hour_label, pct, section, share, unavailable, with_eligible
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -29,11 +30,16 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
         ``by_response``, ``by_month``, ``by_channel``, ``by_hour_weekday``.
     """
     t = with_eligible(classified)
-    total = int(scalar(t.count()))
+    # the section's single numbers in one query (each was its own query: a scan and a compile each)
+    head = t.aggregate(
+        calls=t.count(), eligible=count_if(t.is_eligible), first=t.received_date.min(), last=t.received_date.max(),
+        timed=t.received_local.count() if "received_local" in t.columns else ibis.literal(0),
+    ).to_pandas().iloc[0]
+    total = int(head["calls"])
     if total == 0:
         return unavailable("The table holds no calls.")
-    eligible = int(scalar(count_if(t.is_eligible)))
-    days = days_covered(t)
+    eligible = int(head["eligible"])
+    days = days_between(head["first"], head["last"])
 
     def by(cols, order=None):
         agg = t.group_by(cols).aggregate(calls=t.count(), eligible_calls=count_if(t.is_eligible))
@@ -48,7 +54,7 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
     }
     month = t.mutate(month=t.received_date.truncate("M"))
     m = month.group_by("month").aggregate(calls=month.count(), eligible_calls=count_if(month.is_eligible))
-    tables["by_month"] = _per_day(m.order_by("month").to_pandas(), t)
+    tables["by_month"] = _per_day(m.order_by("month").to_pandas(), head["first"], head["last"])
 
     findings = [
         f"{total:,} calls over {days:,} days ({total / max(days, 1):,.1f} a day); "
@@ -67,7 +73,7 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
     numbers = {"calls": total, "eligible_calls": eligible, "share_eligible": share(eligible, total), "days": days}
     headline = f"{pct(share(eligible, total))} of calls ({eligible:,} of {total:,}) are eligible for a program response."
 
-    if non_null(t, "received_local"):
+    if int(head["timed"]):
         timed = t.filter(t.received_local.notnull())
         timed = timed.mutate(hour=timed.received_local.hour(), weekday=timed.received_local.day_of_week.index())
         hw = timed.group_by(["weekday", "hour"]).aggregate(calls=timed.count(), eligible_calls=count_if(timed.is_eligible))
@@ -100,14 +106,13 @@ def volume(classified: ir.Table, *, day_start: int = 8, day_end: int = 20) -> di
     return section(headline, findings=findings, numbers=numbers, tables=tables, gaps=gaps)
 
 
-def _per_day(by_month: pd.DataFrame, t: ir.Table) -> pd.DataFrame:
-    """Add ``days`` (days of the month inside the data's first–last date), ``days_in_month``
+def _per_day(by_month: pd.DataFrame, first, last) -> pd.DataFrame:
+    """Add ``days`` (days of the month inside the data's ``first``–``last`` received date), ``days_in_month``
     and ``calls_per_day``/``eligible_per_day``, so a partial first or last month is not read as a trend."""
-    agg = t.aggregate(first=t.received_date.min(), last=t.received_date.max()).to_pandas().iloc[0]
     out = by_month.copy()
-    if out.empty or pd.isna(agg["first"]):
+    if out.empty or pd.isna(first):
         return out.assign(days=0, days_in_month=0, calls_per_day=0.0, eligible_per_day=0.0)
-    first, last = pd.Timestamp(agg["first"]), pd.Timestamp(agg["last"])
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
     start = pd.to_datetime(out["month"])
     end = start + pd.offsets.MonthEnd(0)
     days = (end.clip(upper=last) - start.clip(lower=first)).dt.days + 1

@@ -7,8 +7,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from ._common import count_if, days_covered, non_null, pct, scalar, section, share, unavailable
-from .response_time import interval_table
+from ._common import count_if, days_covered, non_nulls, pct, scalar, section, share, unavailable
+from .response_time import interval_columns
 
 
 def workload(classified: ir.Table) -> dict[str, Any]:
@@ -29,21 +29,24 @@ def workload(classified: ir.Table) -> dict[str, Any]:
         A section with tables ``by_group`` (eligible vs other), ``by_category``,
         ``by_type`` and ``by_month`` (eligible unit-hours per month).
     """
-    if not non_null(classified, "onscene_at") or not non_null(classified, "cleared_at"):
+    have = non_nulls(classified, ["onscene_at", "cleared_at", "agency"])
+    if not have["onscene_at"] or not have["cleared_at"]:
         return unavailable("The source has no on-scene and clear times, so time on scene (and police unit-hours) cannot be computed.")
     t = classified
     agency_note = ""
-    if non_null(t, "agency"):
+    if have["agency"]:
         police = t.filter(t.agency.upper().isin(["POLICE", "PD", "LAW"]))
         if int(scalar(police.count())):
             t, agency_note = police, " (police incidents only)"
     days = max(days_covered(t), 1)
-    iv = interval_table(t)
-    iv = iv.filter(iv.interval == "on_scene")
+    iv = interval_columns(t)  # one row per call: time on scene is its on_scene_* columns
     units = iv.units.cast("float64") if "units" in iv.columns else ibis.literal(None, "float64")
-    iv = iv.mutate(
+    iv = iv.select(
+        "is_eligible",
+        *[c for c in ("category", "canonical_type") if c in iv.columns],
+        status=iv.on_scene_status,
         units_known=units.notnull() & (units > 0),
-        unit_hours=ibis.ifelse(iv.status == "valid", iv.seconds / 3600.0 * ibis.ifelse(units > 0, units, 1.0).fill_null(1.0), ibis.null("float64")),
+        unit_hours=ibis.ifelse(iv.on_scene_status == "valid", iv.on_scene_seconds / 3600.0 * ibis.ifelse(units > 0, units, 1.0).fill_null(1.0), ibis.null("float64")),
         group=ibis.ifelse(iv.is_eligible, "eligible", "other"),
         month=iv.received_local.date().truncate("M") if "received_local" in iv.columns else ibis.null("date"),
     )
@@ -57,11 +60,12 @@ def workload(classified: ir.Table) -> dict[str, Any]:
         )
         return g.mutate(unit_hours_per_year=g.unit_hours / days * 365.0)
 
-    by_group = agg(iv, ["group"]).order_by("group").to_pandas()
-    el = iv.filter(iv.is_eligible)
-    by_category = agg(el, ["category"]).order_by([ibis.desc("unit_hours"), "category"]).to_pandas()
-    by_type = agg(el, ["canonical_type", "category"]).order_by([ibis.desc("unit_hours"), "canonical_type"]).to_pandas()
-    by_month = agg(el, ["month"]).order_by("month").to_pandas()
+    with iv.cache() as iv:  # the four tables read it, instead of each recomputing it from the calls
+        by_group = agg(iv, ["group"]).order_by("group").to_pandas()
+        el = iv.filter(iv.is_eligible)
+        by_category = agg(el, ["category"]).order_by([ibis.desc("unit_hours"), "category"]).to_pandas()
+        by_type = agg(el, ["canonical_type", "category"]).order_by([ibis.desc("unit_hours"), "canonical_type"]).to_pandas()
+        by_month = agg(el, ["month"]).order_by("month").to_pandas()
 
     g = by_group.set_index("group")
     e_hours = float(g.loc["eligible", "unit_hours"]) if "eligible" in g.index else 0.0

@@ -50,7 +50,7 @@ def planning(
         ``{"available": False, "why": ...}``.
     """
     from ..plan import plan
-    from ..simulate import hours_mask, scenario_from_program, simulate
+    from ..simulate import eligible_calls, hours_mask, scenario_from_program, simulate
 
     if program is None:
         return unavailable("No program was given, so there is no response to plan.")
@@ -68,9 +68,12 @@ def planning(
     try:
         chosen = plan(classified, program, team_hours_per_week=budget, as_of=when,
                       pareto_budgets=[current.teams * 7 * h for h in pareto_hours_per_day])
-        sim = simulate(classified, program, as_of=when, replications=replications, seed=seed)
+        # both simulations read the same eligible calls: pull them from the engine once, as the
+        # pandas frame simulate() accepts (with the eligibility column it selects on)
+        eligible = eligible_calls(classified, rid).assign(**{f"eligible_{rid}": True})
+        sim = simulate(eligible, program, as_of=when, replications=replications, seed=seed)
         planned_program = program.with_area_and_hours(rid, chosen.beats, chosen.hours, chosen.teams)
-        sim_plan = simulate(classified, planned_program, as_of=when, replications=replications, seed=seed, what_ifs=False)
+        sim_plan = simulate(eligible, planned_program, as_of=when, replications=replications, seed=seed, what_ifs=False)
     except AltresponseError as exc:
         return unavailable(f"Planning needs eligible {rid!r} calls with a beat and a received time: {exc}.")
     return planning_section(classified, chosen, sim, sim_plan, current, open_hours=open_hours, budget=budget,

@@ -85,9 +85,12 @@ def _travel_minutes(calls: Calls, settings: Settings, rows: np.ndarray, rng) -> 
     m = rows.size
     travel = np.full(m, np.nan)
     if source == "historical":
-        beats = calls.beat[rows]
-        for b, vals in calls.travel_by_beat.items():
-            sel = beats == b
+        # each call's beat as an integer code once, instead of comparing every call's beat string
+        # once per beat (~0.5 s a sample at 30k calls); the same masks, so the same draws
+        index = {b: i for i, b in enumerate(calls.travel_by_beat)}
+        codes = np.fromiter((index.get(b, -1) for b in calls.beat), dtype=np.int64, count=calls.beat.size)[rows]
+        for i, vals in enumerate(calls.travel_by_beat.values()):
+            sel = codes == i
             if sel.any():
                 travel[sel] = rng.choice(vals, size=int(sel.sum()))
         missing = np.isnan(travel)
