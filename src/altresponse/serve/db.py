@@ -8,6 +8,7 @@ committed write is on disk before the service answers.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import (
@@ -115,6 +116,14 @@ followups = Table(
 )
 
 
+class Encoded(str):
+    """A JSON document already encoded (e.g. the response's text): stored as is, not encoded again."""
+
+
+def _json_dumps(value) -> str:
+    return str.__str__(value) if isinstance(value, Encoded) else json.dumps(value)
+
+
 def default_url(store: str | Path) -> str:
     """The embedded default: a SQLite file next to the store (``<store>-serve.sqlite``)."""
     p = Path(store).resolve()
@@ -130,12 +139,12 @@ def make_engine(url: str) -> Engine:
         If the URL is neither ``sqlite:///…`` nor ``postgresql+psycopg://…``.
     """
     if url.startswith("sqlite:"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, json_serializer=_json_dumps)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith(("postgresql+psycopg://", "postgresql://")):
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, json_serializer=_json_dumps)
     msg = f"--db {url!r}: expected sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB"
     raise UsageError(msg)
 
