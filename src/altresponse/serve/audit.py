@@ -13,7 +13,10 @@ event loop is using: it keeps one connection, the triage document arrives alread
 (:class:`Encoded`, the bytes the response sends), and a whole batch's requests are woken with
 one call into the event loop rather than one each. On SQLite the WAL checkpoint (copying the log
 into the database file, with its own fsyncs) runs every :data:`CHECKPOINT_SECONDS` from another
-thread and connection instead of inside whichever request's commit crossed the threshold.
+thread and connection instead of inside whichever request's commit crossed the threshold. A
+passive checkpoint never waits for the writer, so under sustained load it may never catch up and
+the log could grow without end; past :data:`WAL_RESTART_FRAMES` it restarts the log (a short wait
+for the writer, copying only what the passive runs have not).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ log = logging.getLogger("altresponse.serve")
 MAX_BATCH = 512
 LINGER_SECONDS = 0.001
 CHECKPOINT_SECONDS = 1.0
+WAL_RESTART_FRAMES = 16_384  # 64 MB of 4 KB pages
 
 Rows = list[tuple[Table, dict]]
 
@@ -117,7 +121,9 @@ class GroupWriter:
         while not self._stop.wait(CHECKPOINT_SECONDS):
             try:
                 with self._engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    _, frames, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                    if frames > WAL_RESTART_FRAMES:
+                        conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
                     conn.commit()
             except Exception as exc:  # noqa: BLE001 — a missed checkpoint only lets the log grow until the next
                 log.warning("WAL checkpoint failed: %s", type(exc).__name__)
