@@ -2,11 +2,11 @@
 
 Each triage decision or outcome is a few inserts (the record and its audit row). Requests hand
 them to one :class:`GroupWriter` thread, which commits everything that is waiting in a single
-transaction (one fsync for many calls) and only then lets the requests answer. A lone call does
-not wait for company; when the last batch had several, the writer waits up to
-:data:`LINGER_SECONDS` for as many (clients that were answered together come back together), so a
-commit is not spent on the first of them alone. A batch that fails is retried row group by row
-group, so one bad request cannot fail its neighbours.
+transaction (one fsync for many calls) and only then lets the requests answer. When the last
+batch had company, the writer waits :data:`LINGER_SECONDS` for more (clients answered together come
+back together, and a commit costs far more than a row); a lone call on a quiet service does not
+wait. A batch that fails is retried row group by row group, so one bad request cannot fail its
+neighbours.
 
 The thread does as little Python as it can, because every step it takes needs the GIL the
 event loop is using: it keeps one connection, the triage document arrives already encoded
@@ -101,14 +101,11 @@ class GroupWriter:
         self._drop()
 
     def _gather(self, first) -> tuple[list, bool]:
-        """``first`` and what is waiting (lingering while fewer than last time); True when told to stop."""
-        batch, until = [first], time.monotonic() + LINGER_SECONDS
+        """``first`` and what is waiting (lingering if the last batch had company); True when told to stop."""
+        batch, until = [first], time.monotonic() + (LINGER_SECONDS if self._last > 1 else 0.0)
         while len(batch) < MAX_BATCH:
             try:
-                if len(batch) >= self._last:
-                    nxt = self._q.get_nowait()
-                else:
-                    nxt = self._q.get(timeout=max(0.0, until - time.monotonic()))
+                nxt = self._q.get(timeout=max(0.0, until - time.monotonic()))
             except queue.Empty:
                 break
             if nxt is None:

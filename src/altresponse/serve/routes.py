@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from .auth import Principal, requires
-from .db import Encoded
+from .db import Encoded, new_id
 from .followups import Conflict, FollowupPatch, ReferralRequest, open_referral, patch, queue
 from .followups import get as get_followup
 from .http import error_responses
@@ -35,7 +34,7 @@ def add_triage_routes(app: FastAPI) -> None:
         state = request.app.state
         now = dt.datetime.now(dt.UTC)
         doc = state.triage.decide(body, now)
-        doc = {"decision_id": str(uuid.uuid4()), **doc, "recorded_at": now.isoformat()}
+        doc = {"decision_id": new_id(), **doc, "recorded_at": now.isoformat()}
         # Encoded here, once, for the response and the audit row alike: the document is plain JSON
         # types already (the hot path skips re-validation).
         text = json.dumps(doc)
