@@ -16,6 +16,8 @@ from altresponse.serve.audit import GroupWriter, audit_row
 from altresponse.serve.db import Encoded, audit, decisions, make_engine
 from altresponse.serve.migrate import upgrade
 
+# A writer thread that dies leaves every later request waiting forever: make its death an error here.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 OUTPUT = {"recommended_response": "crt", "why": "x" * 1000}  # about the size of a triage document
 
 
@@ -58,12 +60,13 @@ def test_a_bad_group_fails_alone(migrated):
     try:
         groups = [_group(bad=(i == 3)) for i in range(8)]
         results = asyncio.run(_write_all(writer, groups))
-        writer.write_sync(_group())  # the writer carries on after a failure
+        writer.write_sync(_group())  # the writer carries on after a failure, for blocking callers (admin reload)
+        asyncio.run(asyncio.wait_for(writer.write(_group()), 30))  # and for requests after them
     finally:
         writer.close()
     assert [r is None for r in results] == [i != 3 for i in range(8)]
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(decisions)).scalar() == 8
+        assert conn.execute(select(func.count()).select_from(decisions)).scalar() == 9
     engine.dispose()
 
 

@@ -183,7 +183,6 @@ def _settle(batch: list, outcomes: list[Exception | None]) -> None:
             fut.set_exception(exc)
         else:
             fut.set_result(None)
-            by_loop.setdefault(fut.get_loop(), []).append((fut, exc))
     for loop, pairs in by_loop.items():
         try:
             loop.call_soon_threadsafe(_resolve, pairs)
