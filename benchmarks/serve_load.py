@@ -1,16 +1,22 @@
 """Load test of the triage service over loopback: POST /v1/triage (with its durable audit write)
 and GET /healthz on the same server, in the same run, and their ratio.
 
-Run: .venv/bin/python benchmarks/serve_load.py [--seconds 10] [--connections 32] [--db-dir DIR]
+Run: PYTHONPATH=src .venv/bin/python benchmarks/serve_load.py [--seconds 5] [--connections 4,8,16,32]
+     [--baseline-src DIR] [--db-dir DIR]
 It ingests the bundled Durham sample into a temporary store, migrates a SQLite database (on disk,
 WAL, synchronous=FULL: a 201 means the decision is on disk), starts `altresponse serve` in a
 subprocess and drives it with `wrk` (Debian) — one client thread, so the 2-core machine keeps a
-core for the server. Bodies are the real sample calls, round-robin. Prints requests/s and
-p50/p99 latency for both endpoints, the ratio, the load average before and after, and the
-in-process path (Triage.decide: type map, premise history, rules) in calls/s.
+core for the server — at each connection count in turn. Bodies are the real sample calls,
+round-robin. For each concurrency it prints requests/s, p50/p99 latency and the server's CPU per
+request (CPU seconds / requests: steadier than req/s on a shared machine) for both endpoints,
+the ratio, and the 1-minute load average; then the in-process path (Triage.decide: type map,
+premise history, rules) in calls per wall and per CPU second.
+--baseline-src DIR (e.g. `git archive COMMIT src | tar -x -C DIR`, give DIR/src) also serves that
+source tree, with its own database, and measures it interleaved with this one: before and after
+side by side under the same load.
 Targets (issue 9): triage >= 1,000 req/s, p99 < 10 ms, >= 60% of healthz throughput;
 in-process >= 100,000 calls/s. Everything is bounded: each wrk run lasts --seconds, and the
-server is killed at the end.
+servers are killed at the end.
 """
 
 from __future__ import annotations
@@ -110,8 +116,8 @@ def _wrk_ms(text: str) -> float:
     return float(n) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def in_process(docs: list[dict], store: Path, seconds: float = 3.0) -> float:
-    """Calls/s of Triage.decide on already-parsed requests (no HTTP, no database)."""
+def in_process(docs: list[dict], store: Path, seconds: float = 3.0) -> tuple[float, float]:
+    """Calls of Triage.decide on already-parsed requests (no HTTP, no database) per wall and per CPU second."""
     from altresponse.geo import load_beats
     from altresponse.program import load_program
     from altresponse.rules import compile_program
@@ -124,91 +130,131 @@ def in_process(docs: list[dict], store: Path, seconds: float = 3.0) -> float:
     t = Triage(prog, tree, load_typemap("durham"), beats=load_beats(BEATS), premises=load_premises(store, tree))
     reqs = [TriageRequest.model_validate(d) for d in docs]
     now = dt.datetime.now(dt.UTC)
-    n, start = 0, time.perf_counter()
+    n, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         for r in reqs:
             t.decide(r, now)
         n += len(reqs)
-    return n / (time.perf_counter() - start)
+    return n / (time.perf_counter() - start), n / (time.process_time() - cpu)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--db-dir", type=Path, default=None, help="Where the SQLite file goes (default: a temp dir on disk).")
-    args = ap.parse_args()
-    if not shutil.which("wrk"):
-        print("wrk not found: apt-get install wrk", file=sys.stderr)
-        return 3
-    from altresponse.ingest import ingest
+def prepare_db(url: str) -> str:
+    """Migrate ``url`` and return a call-taker key for it."""
     from altresponse.serve.auth import create_key
-    from altresponse.serve.crypto import new_key
     from altresponse.serve.db import make_engine
     from altresponse.serve.migrate import upgrade
 
-    tmp = Path(tempfile.mkdtemp(prefix="serve-load-", dir=args.db_dir or Path.home()))
-    store = tmp / "store"
-    ingest(CALLS, "durham", store)
-    url = f"sqlite:///{tmp / 'serve.sqlite'}"
     upgrade(url)
     engine = make_engine(url)
-    key = create_key(engine, "call_taker")
-    engine.dispose()
-    docs = bodies()
+    try:
+        return create_key(engine, "call_taker")
+    finally:
+        engine.dispose()
+
+
+def start_server(src: Path, store: Path, url: str, fernet: str):
+    """``altresponse serve`` from source tree ``src`` on a free port; (process, base URL)."""
+    import httpx
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "ALTRESPONSE_FERNET_KEY": new_key(), "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "ALTRESPONSE_FERNET_KEY": fernet, "PYTHONPATH": str(src)}
     server = subprocess.Popen([sys.executable, "-c", "from altresponse.cli import main; main()", "serve", "--program", str(PROGRAM),
                                "--store", str(store), "--beats", str(BEATS), "--db", url, "--port", str(port),
                                "--as-of", "2022-06-01"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            print("server did not start in 60 s", file=sys.stderr)
-            return 3
-        import psutil
-
-        proc = psutil.Process(server.pid)
-        load_before = os.getloadavg()
-        run_wrk(f"{base}/healthz", 2, args.connections, None)  # warm-up
-        health = _with_cpu(proc, lambda: run_wrk(f"{base}/healthz", args.seconds, args.connections, None))
-        script = wrk_script(tmp / "triage.lua", key, docs)
-        triage = _with_cpu(proc, lambda: run_wrk(f"{base}/v1/triage", args.seconds, args.connections, script))
-        load_after = os.getloadavg()
-        with make_engine(url).connect() as conn:
-            from sqlalchemy import text
-
-            stored = conn.execute(text("SELECT count(*) FROM audit WHERE action = 'triage'")).scalar()
-    finally:
-        server.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    ips = in_process(docs, store)
-    shutil.rmtree(tmp, ignore_errors=True)
-    print(f"machine: {os.cpu_count()} cores; load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
-    print(f"wrk: 1 thread, {args.connections} connections, {args.seconds} s per endpoint; SQLite on disk (WAL, synchronous=FULL)")
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"server from {src} did not start in 60 s")
+
+
+def stop(server) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def triage_rows(url: str) -> int:
+    from sqlalchemy import text
+
+    from altresponse.serve.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM audit WHERE action = 'triage'")).scalar()
+    finally:
+        engine.dispose()
+
+
+def report(label: str, c: int, health: dict, triage: dict) -> None:
+    print(f"[{label}] {c} connections, load average {triage['load']:.2f}")
     for name, r in (("GET /healthz", health), ("POST /v1/triage", triage)):
-        print(f"{name:16} {r['rps']:9,.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:7.2f} ms   "
+        print(f"  {name:16} {r['rps']:7,.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:7.2f} ms   "
               f"server CPU {r['cpu_us']:5.0f} µs/request   ({r['requests']:,} requests, {r['errors']:,} errors)")
-    ratio = triage["rps"] / health["rps"]
-    print(f"triage / healthz throughput: {ratio:.0%}   (audit rows written: {stored:,})")
-    print(f"in-process Triage.decide: {ips:,.0f} calls/s")
-    ok = triage["rps"] >= 1000 and triage["p99_ms"] < 10 and ratio >= 0.6 and ips >= 100_000
-    print("targets (>= 1,000 req/s, p99 < 10 ms, >= 60% of healthz, >= 100,000 calls/s in-process): "
-          + ("all met" if ok else "NOT all met on this run"))
+    print(f"  triage / healthz throughput: {triage['rps'] / health['rps']:.0%}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--connections", default="4,8,16,32", help="Comma-separated wrk connection counts, each run in turn.")
+    ap.add_argument("--baseline-src", type=Path, default=None, help="Also serve this source tree (its src/ folder), interleaved.")
+    ap.add_argument("--db-dir", type=Path, default=None, help="Where the SQLite files go (default: a temp dir on disk).")
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk not found: apt-get install wrk", file=sys.stderr)
+        return 3
+    import psutil
+
+    from altresponse.ingest import ingest
+    from altresponse.serve.crypto import new_key
+
+    conns = [int(c) for c in args.connections.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="serve-load-", dir=args.db_dir or Path.home()))
+    store = tmp / "store"
+    ingest(CALLS, "durham", store)
+    docs = bodies()
+    trees = {"this": REPO / "src"} | ({"baseline": args.baseline_src.resolve()} if args.baseline_src else {})
+    servers, results = {}, []
+    try:
+        for label, src in trees.items():
+            url = f"sqlite:///{tmp / (label + '.sqlite')}"
+            key = prepare_db(url)
+            proc, base = start_server(src, store, url, new_key())
+            servers[label] = (proc, base, url, wrk_script(tmp / f"{label}.lua", key, docs))
+            run_wrk(f"{base}/healthz", 2, 8, None)  # warm-up
+        for c in conns:
+            for label, (proc, base, _, script) in servers.items():
+                ps = psutil.Process(proc.pid)
+                health = _with_cpu(ps, lambda: run_wrk(f"{base}/healthz", args.seconds, c, None))
+                triage = _with_cpu(ps, lambda: run_wrk(f"{base}/v1/triage", args.seconds, c, script))
+                triage["load"] = os.getloadavg()[0]
+                results.append((label, c, health, triage))
+                report(label, c, health, triage)
+        stored = {label: triage_rows(url) for label, (_, _, url, _) in servers.items()}
+    finally:
+        for proc, *_ in servers.values():
+            stop(proc)
+    ips, ips_cpu = in_process(docs, store)
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"machine: {os.cpu_count()} cores; wrk: 1 thread, {args.seconds} s per endpoint and concurrency; "
+          f"SQLite on disk (WAL, synchronous=FULL); audit rows written: {stored}")
+    print(f"in-process Triage.decide: {ips:,.0f} calls/s ({ips_cpu:,.0f} per CPU second)")
+    for label, c, health, triage in results:
+        ratio = triage["rps"] / health["rps"]
+        ok = triage["rps"] >= 1000 and triage["p99_ms"] < 10 and ratio >= 0.6
+        print(f"[{label}] {c:3} connections: triage {triage['rps']:6,.0f} req/s, p99 {triage['p99_ms']:6.2f} ms, "
+              f"{ratio:4.0%} of healthz, {triage['cpu_us']:5.0f} µs CPU/request: HTTP targets {'met' if ok else 'NOT met'}")
     return 0
 
 

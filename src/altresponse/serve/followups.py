@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, select, update
 
 from .audit import audit_row
-from .db import decisions, followups
+from .db import decisions, followups, new_id
 from .triage import FieldError
 
 DUE_HOURS = 48
@@ -72,7 +71,7 @@ def open_referral(engine, cipher, who, body: ReferralRequest) -> dict:
     now = _now()
     encounter = utc(body.encounter_at) or now
     contact = body.contact.model_dump(exclude_none=True)
-    fid = str(uuid.uuid4())
+    fid = new_id()
     with engine.begin() as conn:
         beat = body.beat
         if body.decision_id is not None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from .auth import Principal, requires
+from .db import Encoded, new_id
 from .followups import Conflict, FollowupPatch, ReferralRequest, open_referral, patch, queue
 from .followups import get as get_followup
 from .http import error_responses
@@ -34,10 +34,12 @@ def add_triage_routes(app: FastAPI) -> None:
         state = request.app.state
         now = dt.datetime.now(dt.UTC)
         doc = state.triage.decide(body, now)
-        doc = {"decision_id": str(uuid.uuid4()), **doc, "recorded_at": now.isoformat()}
-        await state.writer.write(decision_rows(state, who, body, doc, now))
-        # Encoded here, once: the document is plain JSON types already (the hot path skips re-validation).
-        return Response(json.dumps(doc), status_code=201, media_type="application/json")
+        doc = {"decision_id": new_id(), **doc, "recorded_at": now.isoformat()}
+        # Encoded here, once, for the response and the audit row alike: the document is plain JSON
+        # types already (the hot path skips re-validation).
+        text = json.dumps(doc)
+        await state.writer.write(decision_rows(state, who, body, doc, now, output=Encoded(text)))
+        return Response(text, status_code=201, media_type="application/json")
 
     @app.get("/v1/triage/{decision_id}", tags=["triage"], responses=error_responses(404))
     def get_decision(decision_id: str, request: Request, who: Principal = Depends(requires("call_taker", "analyst"))) -> dict:

@@ -8,7 +8,6 @@ each page needs the same role as the API it stands for.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from importlib import resources
 
 from fastapi import Depends, FastAPI, Form, Request
@@ -16,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from .auth import COOKIE, Principal, requires
+from .db import new_id
 from .triage import FieldError, TriageRequest
 
 PRIORITIES = (1, 2, 3, 4, 5)
@@ -73,7 +73,7 @@ def add_screens(app: FastAPI) -> None:
             doc = app.state.triage.decide(body, now)
         except FieldError as exc:
             return render(app, "call.html", 422, **_call_ctx(app), form=form, error=str(exc), result=None)
-        doc = {"decision_id": str(uuid.uuid4()), **doc, "recorded_at": now.isoformat()}
+        doc = {"decision_id": new_id(), **doc, "recorded_at": now.isoformat()}
         await app.state.writer.write(decision_rows(app.state, who, body, doc, now))
         return render(app, "call.html", 201, **_call_ctx(app), form={}, error=None, result=doc)
 

@@ -58,9 +58,9 @@ class TriageRequest(_Strict):
     type_code: str | None = Field(None, max_length=100, description="The source's type code (through its type map).")
     type_desc: str | None = Field(None, max_length=200, description="The source's type description / nature.")
     priority: int | None = Field(None, ge=1, le=5, description="Normalised priority, 1 most urgent.")
-    location: Location = Location()
+    location: Location = Field(default_factory=Location)  # a factory: a default instance would be deep-copied per request
     received_at: AwareDatetime | None = Field(None, description="With a zone or offset; default now.")
-    answers: Answers = Answers()
+    answers: Answers = Field(default_factory=Answers)
     narrative: str | None = Field(None, max_length=4000, description="Free text; stored encrypted, never logged.")
     call_id: str | None = Field(None, max_length=200, description="The CAD's own id, to link records.")
 
@@ -92,6 +92,11 @@ class Triage:
         self.names = {r.id: r.name or r.id for r in program.responses}
         self.display = {**DEFAULT_NAMES, **self.names}
         self._spans = {r.id: [(p.start, p.end) for p in r.periods] for r in tree.responses}
+        # The output's key names, built once (the hot path only looks them up).
+        self._keys = [(r.id, self.names[r.id], f"eligible_{r.id}", f"eligible_rule_{r.id}", f"in_area_{r.id}", f"in_hours_{r.id}")
+                      for r in tree.responses]
+        self._route = [(r, f"eligible_{r}") for r in tree.route_order]
+        self._program_doc = {"id": program.id, "version": program.version, "as_of": tree.as_of.isoformat() if tree.as_of else None}
         self._beat_ids = {b for b in beats.beat if b is not None} if beats is not None else None
         if beats is not None:
             import shapely
@@ -155,13 +160,9 @@ class Triage:
         return self.document(facts, derived, out)
 
     def document(self, facts: dict, derived: dict, out: dict) -> dict:
-        responses = [
-            {"id": r.id, "name": self.names[r.id], "eligible": out[f"eligible_{r.id}"],
-             "eligible_rule": out[f"eligible_rule_{r.id}"], "in_area": out[f"in_area_{r.id}"],
-             "in_hours": out[f"in_hours_{r.id}"]}
-            for r in self.tree.responses
-        ]
-        first = next((r for r in self.tree.route_order if out[f"eligible_{r}"]), None)
+        responses = [{"id": rid, "name": name, "eligible": out[e], "eligible_rule": out[er], "in_area": out[ia], "in_hours": out[ih]}
+                     for rid, name, e, er, ia, ih in self._keys]
+        first = next((r for r, e in self._route if out[e]), None)
         rec = out["recommended_response"]
         fallback = None
         if first is not None and rec != first:
@@ -177,8 +178,7 @@ class Triage:
             "call": {"canonical_type": facts["canonical_type"], "category": facts["category"], "type_rule": derived["type_rule"],
                      "beat": facts["beat"], "beat_from": derived["beat_from"], "received_local": facts["received_local"].isoformat(),
                      "premise_violence": facts["premise_violence"], "premise_force": facts["premise_force"]},
-            "program": {"id": self.program.id, "version": self.program.version,
-                        "as_of": self.tree.as_of.isoformat() if self.tree.as_of else None},
+            "program": dict(self._program_doc),
         }
 
 

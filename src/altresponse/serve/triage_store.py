@@ -12,8 +12,11 @@ from .followups import utc
 from .triage import FieldError, OutcomeRequest, TriageRequest
 
 
-def decision_rows(state, who, body: TriageRequest, doc: dict, now: dt.datetime) -> list:
-    """The decision row and its audit row; the free text goes in encrypted, the audit keeps only that it was given."""
+def decision_rows(state, who, body: TriageRequest, doc: dict, now: dt.datetime, *, output=None) -> list:
+    """The decision row and its audit row; the free text goes in encrypted, the audit keeps only that it was given.
+
+    ``output``: ``doc`` already encoded (a :class:`~altresponse.serve.db.Encoded`), to store without encoding it twice.
+    """
     t = state.triage
     received = body.received_at or now
     row = {
@@ -25,7 +28,7 @@ def decision_rows(state, who, body: TriageRequest, doc: dict, now: dt.datetime) 
     }
     given = body.model_dump(mode="json", exclude={"narrative"})
     given["narrative_given"] = body.narrative is not None
-    return [(decisions, row), audit_row(who, "triage", doc["decision_id"], program=t.program, input=given, output=doc, at=now)]
+    return [(decisions, row), audit_row(who, "triage", doc["decision_id"], program=t.program, input=given, output=doc if output is None else output, at=now)]
 
 
 def load_decision(engine, decision_id: str) -> dict | None:
