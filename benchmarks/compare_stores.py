@@ -4,7 +4,7 @@ Used to check that a faster ingest stores exactly what the slower one did (issue
 
     .venv/bin/python benchmarks/compare_stores.py STORE_BEFORE STORE_AFTER [REPORT_BEFORE.json REPORT_AFTER.json]
 
-For each table (every ``*.parquet`` part of ``calls/`` and ``quarantine/``): the row counts, and
+For each table (every ``*.parquet`` part of each folder: ``calls/`` or ``force/``…, ``quarantine/``): the row counts, and
 ``EXCEPT ALL`` both ways over every column (so duplicates count, and a NULL equals a NULL).
 The ``--json`` reports of the two runs, if given, must agree on everything but ``seconds``.
 Prints one line per check; exits 1 on any difference.
@@ -54,7 +54,8 @@ def main(argv: list[str]) -> int:
     before, after = Path(argv[0]), Path(argv[1])
     con = duckdb.connect()
     problems = []
-    for table in ("calls", "quarantine"):
+    tables = sorted(d.name for d in before.iterdir() if d.is_dir() and any(d.glob("*.parquet")))
+    for table in tables:
         problems += compare_table(con, before / table, after / table)
     if len(argv) >= 4:
         problems += compare_reports(Path(argv[2]), Path(argv[3]))

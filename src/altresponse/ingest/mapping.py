@@ -277,7 +277,7 @@ class Mapper:
         names = self.schema.names
         for name, value in (("source", self.adapter.name), ("source_tz", self.tz), ("source_file", self.file_name), ("ingest_id", self.ingest_id)):
             if name in names:
-                b.out[name] = pa.array(np.full(b.n, value, dtype=object), type=pa.string()) if b.n else pa.array([], pa.string())
+                b.out[name] = pa.repeat(pa.scalar(value, pa.string()), b.n)
         if "source_row" in names:
             b.out["source_row"] = pa.array(b.rows, type=pa.int64())
 
