@@ -128,3 +128,20 @@ def test_localise_by_hour_is_localise_by_value(tz):
     assert (fast[2] == rows[2]).all() and (fast[3] == rows[3]).all()
     if tz == "America/New_York":  # the data holds both kinds of DST problem, so the check bites
         assert rows[2].any() and rows[3].any()
+
+
+_OFFSET_PIECES = ["2021-01-01 00:00:00", "+05:00", "-0500", "Z", "z", "+5:00", "é", "1", ":", " ", "+", "-", "Zx", ""]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.lists(st.sampled_from(_OFFSET_PIECES), max_size=4).map("".join)), max_size=20),
+       start=st.integers(0, 3))
+def test_offset_test_is_the_regex(values, start):
+    """The byte pre-test never hides a value the offset regex matches (sliced arrays included)."""
+    import pyarrow.compute as pc
+
+    from altresponse.ingest.timestamps import _OFFSET, _offset_at_end
+
+    arr = pa.array(["x"] * start + values, type=pa.string()).slice(start)
+    expected = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _OFFSET), False))
+    assert (_offset_at_end(arr) == expected).all()
