@@ -82,8 +82,9 @@ def _quotes_pair_within_lines(buf: bytes, end: int, q: int, d: int) -> bool:
     after = a[np.minimum(closes + 1, end - 1)]
     if not (_is_bound(after, d) | (closes == end - 1)).all():
         return False
+    # a break inside a pair has an odd number of quotes before it (breaks are few, quotes many)
     breaks = np.flatnonzero((a == 10) | (a == 13))
-    return bool((np.searchsorted(breaks, opens) == np.searchsorted(breaks, closes)).all())
+    return bool((np.searchsorted(qp, breaks) % 2 == 0).all())
 
 
 def _is_bound(b: np.ndarray, d: int) -> np.ndarray:
