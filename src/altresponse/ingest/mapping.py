@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,9 +24,10 @@ from .ids import IdIndex, RowHasher, hash_strings
 from .places import assign_geo, map_coordinates
 from .read import unique_names
 from .tables import TableSpec
+from .timestamps import localise, parse_timestamp
 from .values import (
-    BOOL_MAP, cut_to_block, delimiter_hint, has_time_of_day, join_flags, localise, map_values,
-    midnights, parse_formats, parse_number, quarantine_detail,
+    BOOL_MAP, cut_to_block, delimiter_hint, has_time_of_day, join_flags, map_values, midnights,
+    parse_number, quarantine_detail,
 )
 
 R = QuarantineReason
@@ -235,7 +235,11 @@ class Mapper:
                 b.changes.append((f"unknown_value_{'defaulted' if default is not None else 'nulled'}", unknown))
 
     def _timestamp(self, b: _Batch, key: str, stats: Counter) -> None:
-        local, instant, date, bad, raw = self._parse_timestamp(b, key)
+        c_full, c_date, c_time = self.ts[key]
+        local, instant, date, bad, raw = parse_timestamp(
+            self.adapter.timestamps[key], b.col(c_full) if c_full else None, b.col(c_date) if not c_full else None,
+            b.col(c_time) if c_time and not c_full else None, self.date_only_by_format(key),
+        )
         b.problems.append((R.UNPARSEABLE_TIMESTAMP.value, f"timestamps.{key}", bad, raw))
         utc, local_final, amb, nonexist = localise(local, instant, self.tz)
         names = self.schema.names
@@ -250,40 +254,6 @@ class Mapper:
         stats[f"ts.{key}.dates"] += len(date) - date.null_count
         b.flags.append(("ambiguous_dst", amb))
         b.flags.append(("nonexistent_dst", nonexist))
-
-    def _parse_timestamp(self, b: _Batch, key: str):
-        """Parse one timestamp: naive local, UTC instant (offset values), date only, bad mask, raw."""
-        ts = self.adapter.timestamps[key]
-        c_full, c_date, c_time = self.ts[key]
-        n = b.n
-        date_only = pa.nulls(n, pa.date32())
-        no_time = pa.nulls(n, pa.string())
-        by_format = self.date_only_by_format(key)
-        if c_full:
-            raw = b.col(c_full)
-            with_time, date_raw = (no_time, raw) if by_format else (raw, no_time)
-        else:
-            d = b.col(c_date)
-            t = b.col(c_time) if c_time else no_time
-            if ts.time_zero_pad and c_time:
-                t = pc.utf8_lpad(t, width=ts.time_zero_pad, padding="0")
-            with_time = pc.binary_join_element_wise(d, t, " ")  # null where either is null
-            date_raw = pc.if_else(pc.is_null(t), d, pa.scalar(None, pa.string()))
-            raw = pc.coalesce(with_time, d)
-        local = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
-        instant = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
-        if ts.format and with_time.null_count < n:
-            local, instant = _parse_with_time(with_time, ts, n)
-        if by_format or ts.date_format is not None and not c_full:
-            ds = pd.Series(date_raw.to_numpy(zero_copy_only=False), dtype=object)
-            if ds.notna().any():
-                parsed = parse_formats(ds, ts.date_format or ts.format, utc=False)
-                date_only = pa.array(parsed.dt.date.where(parsed.notna(), None), type=pa.date32())
-        local_arr = pa.Array.from_pandas(local).cast(pa.timestamp("us"))
-        inst_arr = pa.Array.from_pandas(instant).cast(pa.timestamp("us", tz="UTC"))
-        parsed_any = pc.or_(pc.or_(pc.is_valid(local_arr), pc.is_valid(inst_arr)), pc.is_valid(date_only))
-        bad = np.asarray(pc.and_(pc.is_valid(raw), pc.invert(parsed_any)))
-        return local_arr, inst_arr, date_only, bad, raw
 
     def _ids(self, b: _Batch, stats: Counter) -> None:
         adapter, spec, n = self.adapter, self.spec, b.n
@@ -307,7 +277,7 @@ class Mapper:
         names = self.schema.names
         for name, value in (("source", self.adapter.name), ("source_tz", self.tz), ("source_file", self.file_name), ("ingest_id", self.ingest_id)):
             if name in names:
-                b.out[name] = pa.array(np.full(b.n, value, dtype=object), type=pa.string()) if b.n else pa.array([], pa.string())
+                b.out[name] = pa.repeat(pa.scalar(value, pa.string()), b.n)
         if "source_row" in names:
             b.out["source_row"] = pa.array(b.rows, type=pa.int64())
 
@@ -339,7 +309,7 @@ class Mapper:
         for i, (_code, _label, mask, _raw) in enumerate(b.problems):
             detail_idx[np.asarray(mask, dtype=bool) & (detail_idx < 0)] = i
         ok = detail_idx < 0
-        dup = _duplicates(hash_strings(b.out[spec.id_column]), ok, index)
+        dup = index.duplicates(hash_strings(b.out[spec.id_column]), ok)
         good_mask = ok & ~dup
         if n:
             table = pa.table([b.out[f.name] if f.name in b.out else pa.nulls(n, f.type) for f in self.schema], schema=self.schema)
@@ -373,38 +343,3 @@ class Mapper:
             schema=QUARANTINE_SCHEMA,
         )
         return good, q, good_mask
-
-def _parse_with_time(with_time: pa.Array, ts, n: int):
-    """Values with a time of day → (naive local, UTC instants of values carrying an offset)."""
-    instant = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
-    offset_re = r"(?:[+-]\d\d:?\d\d|Z)$"
-    if ts.offset == "ignore":
-        with_time = pc.replace_substring_regex(with_time, offset_re, "")
-        has_offset = pd.Series(np.zeros(n, dtype=bool))
-    else:
-        has_offset = pd.Series(np.asarray(pc.fill_null(pc.match_substring_regex(with_time, offset_re), False)))
-    s = pd.Series(with_time.to_numpy(zero_copy_only=False), dtype=object)
-    local = parse_formats(s.where(~has_offset), ts.format, utc=False)
-    if has_offset.any():
-        inst = parse_formats(s.where(has_offset), ts.format, utc=True)
-        if ts.offset == "shifted_utc":
-            local = local.where(local.notna(), inst.dt.tz_localize(None))
-        else:
-            instant = inst
-    return local, instant
-
-
-def _duplicates(id_hash: np.ndarray, ok: np.ndarray, index: IdIndex) -> np.ndarray:
-    """Rows (among ``ok``) whose id is in the index or earlier in the batch; adds the new ids."""
-    dup = np.zeros(len(id_hash), dtype=bool)
-    if ok.any():
-        ok_idx = np.flatnonzero(ok)
-        h = id_hash[ok_idx]
-        seen = index.contains(h)
-        _, first = np.unique(h, return_index=True)
-        within = np.ones(len(h), dtype=bool)
-        within[first] = False
-        d = seen | within
-        dup[ok_idx[d]] = True
-        index.add(np.unique(h[~d]))
-    return dup

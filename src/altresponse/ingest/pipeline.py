@@ -137,7 +137,7 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
     tmp_q = store / "quarantine" / f".{ingest_id}.parquet.tmp"
     stats: Counter = Counter()
     try:
-        calls_writer = pq.ParquetWriter(str(tmp_calls), spec.schema)
+        calls_writer = pq.ParquetWriter(str(tmp_calls), spec.schema, use_dictionary=_dictionary_columns(spec))
         q_writer = pq.ParquetWriter(str(tmp_q), QUARANTINE_SCHEMA)
     except OSError as exc:
         msg = f"{store}: cannot write ({exc})"
@@ -155,7 +155,7 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
     rep.blank_lines = reader.blank_lines
     rep.date_only, null_cols = _date_only(mapper, stats)
     if null_cols:
-        _null_columns(tmp_calls, spec.schema, null_cols)
+        _null_columns(tmp_calls, spec, null_cols)
     _finish_report(rep, stats, geo_index)
     commit = not (strict and rep.rows_quarantined)
     rep.committed = commit
@@ -286,16 +286,24 @@ def _date_only(mapper: Mapper, stats: Counter) -> tuple[dict[str, str], list[str
     return notes, to_null
 
 
-def _null_columns(path: Path, schema: pa.Schema, columns: list[str]) -> None:
+def _null_columns(path: Path, spec, columns: list[str]) -> None:
     """Rewrite a part with ``columns`` set to null (a date-only timestamp read as midnights)."""
     out = path.with_suffix(".nulled")
-    with pq.ParquetWriter(str(out), schema) as w:
+    schema = spec.schema
+    with pq.ParquetWriter(str(out), schema, use_dictionary=_dictionary_columns(spec)) as w:
         for batch in pq.ParquetFile(str(path)).iter_batches(batch_size=PARQUET_BATCH_ROWS):
             t = pa.Table.from_batches([batch])
             for c in columns:
                 t = t.set_column(t.schema.get_field_index(c), schema.field(c), pa.nulls(t.num_rows, schema.field(c).type))
             w.write_table(t)
     os.replace(out, path)
+
+
+def _dictionary_columns(spec) -> list[str]:
+    """Columns worth a parquet dictionary: not the ids, row numbers and instants, which rarely
+    repeat (a dictionary tried on them and dropped cost ~30% of the write; the file is smaller)."""
+    unique = {spec.id_column, spec.source_id_column, "source_row"}
+    return [f.name for f in spec.schema if f.name not in unique and not pa.types.is_timestamp(f.type)]
 
 
 def _write_empty_parts(store, spec, ingest_id, rep) -> None:

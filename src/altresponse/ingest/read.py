@@ -217,27 +217,25 @@ def _csv_rows(text: str, delimiter: str, quote: str):
     return csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote)
 
 
+THREADED_BYTES = 1 << 20  # records of a step parsed in blocks of this size on all cores
+
+
 def _parse(rows: list[bytes], names: list[str], fmt) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """Parse delimited records; returns the table and (index, detail) of records with a wrong field count."""
+    """Parse delimited records; returns the table and (index, detail) of records with a wrong field count.
+
+    A large step is parsed in blocks on all cores first; it is kept only if every record came
+    out as one row (the parser then numbers no row, so a record with a wrong field count
+    sends the step to the one-block parse below, which says which record it was).
+    """
     data = b"\n".join(rows) + b"\n"
-    bad: list[tuple[int, str]] = []
-
-    def on_invalid(row) -> str:
-        bad.append((row.number - 1, f"expected {row.expected_columns} fields, found {row.actual_columns}"))
-        return "skip"
-
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=len(data) + 1, use_threads=False),
-        parse_options=pacsv.ParseOptions(
-            delimiter=fmt.delimiter, quote_char=fmt.quote_char, newlines_in_values=True,
-            ignore_empty_lines=False, invalid_row_handler=on_invalid,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False, null_values=[],
-        ),
-    )
+    if len(data) > 2 * THREADED_BYTES:
+        try:
+            table, bad = _read_csv(data, names, fmt, THREADED_BYTES, threads=True)
+        except pa.ArrowException:  # e.g. a record longer than a block: the one-block parse decides
+            table, bad = None, [None]
+        if not bad and table.num_rows == len(rows):
+            return table, bad
+    table, bad = _read_csv(data, names, fmt, len(data) + 1, threads=False)
     if table.num_rows + len(bad) == len(rows) and all(0 <= i < len(rows) for i, _ in bad):
         return table, bad
     # the parser split records differently from the splitter: parse them one at a time
@@ -250,6 +248,29 @@ def _parse(rows: list[bytes], names: list[str], fmt) -> tuple[pa.Table, list[tup
             parts.append(t)
     schema = pa.schema([pa.field(n, pa.string()) for n in names])
     return (pa.concat_tables(parts) if parts else schema.empty_table()), bad
+
+
+def _read_csv(data: bytes, names: list[str], fmt, block_size: int, *, threads: bool) -> tuple[pa.Table, list[tuple[int, str]]]:
+    bad: list[tuple[int, str]] = []
+
+    def on_invalid(row) -> str:
+        number = row.number if row.number is not None else 0  # None when parsed on several threads
+        bad.append((number - 1, f"expected {row.expected_columns} fields, found {row.actual_columns}"))
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block_size, use_threads=threads),
+        parse_options=pacsv.ParseOptions(
+            delimiter=fmt.delimiter, quote_char=fmt.quote_char, newlines_in_values=True,
+            ignore_empty_lines=False, invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False, null_values=[],
+        ),
+    )
+    return table, bad
 
 
 def _to_string(col: pa.Array) -> pa.Array:

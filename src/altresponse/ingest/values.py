@@ -122,34 +122,6 @@ def cut_to_block(text: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(keep, False), text, cut)
 
 
-def parse_formats(s: pd.Series, formats, *, utc: bool) -> pd.Series:
-    dtype = "datetime64[us, UTC]" if utc else "datetime64[us]"
-    result = pd.Series(pd.NaT, index=s.index, dtype=dtype)
-    todo = s.notna()
-    for fmt in formats:
-        if not todo.any():
-            break
-        part = s[todo]
-        parsed = pd.to_datetime(part, format=fmt if fmt != "ISO8601" else "ISO8601", errors="coerce", utc=utc)
-        if not utc and getattr(parsed.dt, "tz", None) is not None:
-            parsed = pd.Series(pd.NaT, index=part.index, dtype=dtype)
-        result.loc[todo] = parsed.astype(dtype)
-        todo = todo & result.isna()
-    return result
-
-
-def localise(local: pa.Array, instant: pa.Array, tz: str):
-    """Naive local wall clock (+ instants from offset values) → UTC, final local, ambiguous, nonexistent masks."""
-    early = pc.assume_timezone(local, tz, ambiguous="earliest", nonexistent="latest")
-    late = pc.assume_timezone(local, tz, ambiguous="latest", nonexistent="latest")
-    amb = np.asarray(pc.fill_null(pc.not_equal(early, late), False))
-    back = pc.local_timestamp(early)
-    nonexist = np.asarray(pc.fill_null(pc.not_equal(back, local), False))
-    utc = pc.coalesce(early.cast(pa.timestamp("us", tz="UTC")), instant)
-    local_final = pc.local_timestamp(utc.cast(pa.timestamp("us", tz=tz)))
-    return utc, local_final, amb, nonexist
-
-
 def join_flags(flags: list[tuple[str, np.ndarray]], n: int) -> pa.Array:
     acc = pa.array(np.full(n, "", dtype=object), type=pa.string()) if n else pa.array([], pa.string())
     merged: dict[str, np.ndarray] = {}
