@@ -34,6 +34,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from .classified import label_columns, typed_calls
 from .clock import on_program_clock
 from .errors import InputError, UsageError
 from .places import LOCATION_DECIMALS, location_key  # noqa: F401 - one definition, re-exported
@@ -98,14 +99,7 @@ def classify(
     # for the rules, and their own local times restored afterwards (clock.py).
     facts = facts.mutate(clk_src_local=facts.received_local.cast("timestamp"), clk_src_date=facts.received_date.cast("date"))
     facts, _ = on_program_clock(facts, prog.timezone)
-    facts = facts.mutate(
-        priority=facts.priority.cast("int64"),
-        beat=facts.beat.cast("string"),
-        type_desc=facts.type_desc.cast("string"),
-        narrative=facts.narrative.cast("string"),
-        received_local=facts.received_local.cast("timestamp"),
-        received_date=facts.received_date.cast("date"),
-    )
+    facts = typed_calls(facts)
     out = tree.apply(facts)
     out = out.mutate(
         received_program_local=out.received_local, received_local=out.clk_src_local, received_date=out.clk_src_date
@@ -281,7 +275,7 @@ def summary(classified: ir.Table, program: Program) -> dict[str, Any]:
 def classify_store(
     store: str | Path, program: Program | str | Path, *, as_of: dt.date | None = None, typemap=None, con=None
 ) -> dict[str, Any]:
-    """Classify a store's calls and write ``STORE/classified/<program_id>.parquet``.
+    """Classify a store's calls and write ``STORE/classified/<program_id>.parquet`` (``call_id`` and labels).
 
     Beside it, ``<program_id>.json`` records what made the labels (:mod:`altresponse.labels`).
     Returns the :func:`summary` of the result, with ``as_of``, ``time_zone`` (the program's and
@@ -290,19 +284,22 @@ def classify_store(
     from . import labels
     from . import store as store_mod
     from .clock import mismatch_text, zones
+    from .classified import path_for
     from .engine import read_parquet
 
     prog = program if isinstance(program, Program) else load_program(program)
     calls = store_mod.calls(store, con=con)
     maps = resolve_typemaps(calls, typemap, store=store)
     labelled = classify(calls, prog, typemap=maps, force=read_force(store, con=con), as_of=as_of)
-    out_dir = store_mod.table_dir(store, "classified")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out_path = out_dir / f"{prog.id}.parquet"
+    out_path = path_for(store, prog.id)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
-    labelled.to_parquet(tmp)  # the engine writes it: years of calls never pass through Python
+    # call_id and the labels only (classified.read_classified joins them back to the calls):
+    # the engine writes it, years of calls never pass through Python
+    labelled.select(*label_columns(labelled, calls)).to_parquet(tmp)
     tmp.replace(out_path)
-    store_mod.write_label_record(store, prog.id, labels.record(prog, as_of=as_of, typemaps=maps))
+    record = labels.record(prog, as_of=as_of, typemaps=maps, calls=store_mod.parts(store, "calls"))
+    store_mod.write_label_record(store, prog.id, record)
     doc = summary(read_parquet(out_path, con=con), prog)
     doc["as_of"] = as_of.isoformat() if as_of else None
     doc["time_zone"] = {"program": prog.timezone, "data": zones(calls)}
