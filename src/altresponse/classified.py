@@ -69,10 +69,10 @@ def read_classified(store: str | Path, program_id: str, *, con=None) -> ir.Table
         raise InputError(msg)
     labels = read_parquet(path, con=con)
     if not store_mod.parts(store, "calls"):
-        if _is_wide(labels):
-            return labels
-        msg = f"{path}: labels only, and the store has no calls to join them to (ingest the calls again)"
-        raise InputError(msg)
+        if _labels_only(labels):
+            msg = f"{path}: labels only, and the store has no calls to join them to (ingest the calls again)"
+            raise InputError(msg)
+        return labels  # a table with call columns of its own (an older file, a stand-in): as found
     calls = typed_calls(store_mod.calls(store, con=con))
     if set(calls.columns) <= set(labels.columns):
         return labels  # written before the narrow layout: every call column is in the file
@@ -81,10 +81,10 @@ def read_classified(store: str | Path, program_id: str, *, con=None) -> ir.Table
     return _as_view(joined)
 
 
-def _is_wide(labels: ir.Table) -> bool:
+def _labels_only(labels: ir.Table) -> bool:
     from .calls import CALLS_SCHEMA
 
-    return set(CALLS_SCHEMA.names) <= set(labels.columns)
+    return not (set(CALLS_SCHEMA.names) - {"call_id"}) & set(labels.columns)
 
 
 def _as_view(joined: ir.Table) -> ir.Table:
