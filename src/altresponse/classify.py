@@ -34,7 +34,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from .classified import label_columns, typed_calls
+from .classified import typed_calls
 from .clock import on_program_clock
 from .errors import InputError, UsageError
 from .places import LOCATION_DECIMALS, location_key  # noqa: F401 - one definition, re-exported
@@ -284,11 +284,11 @@ def classify_store(
     from . import labels
     from . import store as store_mod
     from .clock import mismatch_text, zones
-    from .classified import path_for
+    from .classified import calls_in_store_order, labels_to_write, path_for
     from .engine import read_parquet
 
     prog = program if isinstance(program, Program) else load_program(program)
-    calls = store_mod.calls(store, con=con)
+    calls, order = calls_in_store_order(store, con=con)
     maps = resolve_typemaps(calls, typemap, store=store)
     labelled = classify(calls, prog, typemap=maps, force=read_force(store, con=con), as_of=as_of)
     out_path = path_for(store, prog.id)
@@ -296,7 +296,7 @@ def classify_store(
     tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
     # call_id and the labels only (classified.read_classified joins them back to the calls):
     # the engine writes it, years of calls never pass through Python
-    labelled.select(*label_columns(labelled, calls)).to_parquet(tmp)
+    labels_to_write(labelled, calls, order).to_parquet(tmp)
     tmp.replace(out_path)
     record = labels.record(prog, as_of=as_of, typemaps=maps, calls=store_mod.parts(store, "calls"))
     store_mod.write_label_record(store, prog.id, record)
