@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -64,6 +65,25 @@ def test_loader_gives_what_the_wide_file_gave(classified_store, tmp_path):
     assert got.schema() == expected.schema()
     pd.testing.assert_frame_equal(_sorted(got.to_pandas()), _sorted(expected.to_pandas()))
     assert len(got.to_pandas()) == 3000
+    assert "POSITIONAL JOIN" in _view_sql(con, got)  # written in the calls' order: no join at each query
+
+
+def _view_sql(con, table) -> str:
+    return con.raw_sql(f"SELECT sql FROM duckdb_views() WHERE view_name = '{table.get_name()}'").fetchall()[0][0]
+
+
+def test_labels_out_of_the_calls_order_are_joined_on_call_id(classified_store, tmp_path):
+    import shutil
+
+    moved = tmp_path / "store"
+    shutil.copytree(classified_store, moved)
+    con = engine.connect()
+    path = moved / "classified" / "durham-heart.parquet"
+    want = read_classified(classified_store, "durham-heart", con=con).to_pandas()
+    engine.read_parquet(classified_store / "classified" / "durham-heart.parquet", con=con).order_by(ibis.desc("call_id")).to_parquet(path)
+    got = read_classified(moved, "durham-heart", con=con)
+    assert "POSITIONAL JOIN" not in _view_sql(con, got)
+    pd.testing.assert_frame_equal(_sorted(got.to_pandas()), _sorted(want))
 
 
 def test_an_older_wide_file_is_read_as_it_is(classified_store, tmp_path):
@@ -108,7 +128,7 @@ def test_duckdb_settings_defaults_and_overrides(monkeypatch):
     monkeypatch.setenv("ALTRESPONSE_DUCKDB_MEMORY_LIMIT", "512MB")
     monkeypatch.setenv("ALTRESPONSE_DUCKDB_THREADS", "1")
     con = engine.connect()
-    row = con.raw_sql("SELECT current_setting('memory_limit'), current_setting('threads'), current_setting('preserve_insertion_order')").fetchone()
+    row = con.raw_sql("SELECT current_setting('memory_limit'), current_setting('threads'), current_setting('preserve_insertion_order')").fetchall()[0]
     assert row[1:] == (1, False) and row[0].startswith(("488", "512"))  # DuckDB prints 512MB as 488.2 MiB
     monkeypatch.setenv("ALTRESPONSE_DUCKDB_MEMORY_LIMIT", "lots")
     with pytest.raises(UsageError, match="memory_limit=lots"):

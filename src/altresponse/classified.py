@@ -124,7 +124,7 @@ def _side_by_side(calls: ir.Table, labels: ir.Table, added: list[str]) -> ir.Tab
         return None
     c_sql, l_sql = con.compile(calls), con.compile(labels.select("call_id", *added))
     pairs = f"({c_sql}) AS c POSITIONAL JOIN ({l_sql}) AS l"
-    off = con.raw_sql(f"SELECT count(*) FROM {pairs} WHERE c.call_id IS DISTINCT FROM l.call_id").fetchone()[0]
+    off = con.raw_sql(f"SELECT count(*) FROM {pairs} WHERE c.call_id IS DISTINCT FROM l.call_id").fetchall()[0][0]
     if off:
         return None
     name = ibis.util.gen_name("classified")
