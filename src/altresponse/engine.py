@@ -91,7 +91,9 @@ def _connect_duckdb(options: dict):
 
     settings = duckdb_settings()
     try:
-        return ibis.duckdb.connect(**{**settings, **options})
+        con = ibis.duckdb.connect(**{**settings, **options})
+        con.raw_sql("SET enable_progress_bar = false")  # a raw query over 2 s drew one on stderr
+        return con
     except duckdb.Error as e:  # a bad ALTRESPONSE_DUCKDB_* value: one line, exit 2
         from .errors import UsageError
 
