@@ -116,14 +116,13 @@ def explain_classify(store: Path, program: Path, out: Path) -> None:
     import ibis
     import psutil
 
-    from altresponse.classified import calls_in_store_order, labels_to_write
+    from altresponse import store as store_mod
     from altresponse.classify import classify, read_force
     from altresponse.engine import default_connection
     from altresponse.program import load_program
 
     con = default_connection()
-    calls, order = calls_in_store_order(store, con=con)  # what classify_store writes: call_id + labels, in the calls' order
-    expr = labels_to_write(classify(calls, load_program(program), force=read_force(store, con=con)), calls, order)
+    expr = classify(store_mod.calls(store, con=con), load_program(program), force=read_force(store, con=con))
     t0 = time.perf_counter()
     sql = ibis.to_sql(expr, dialect="duckdb")
     compile_s = time.perf_counter() - t0

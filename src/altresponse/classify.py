@@ -34,7 +34,6 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from .classified import typed_calls
 from .clock import on_program_clock
 from .errors import InputError, UsageError
 from .places import LOCATION_DECIMALS, location_key  # noqa: F401 - one definition, re-exported
@@ -99,7 +98,14 @@ def classify(
     # for the rules, and their own local times restored afterwards (clock.py).
     facts = facts.mutate(clk_src_local=facts.received_local.cast("timestamp"), clk_src_date=facts.received_date.cast("date"))
     facts, _ = on_program_clock(facts, prog.timezone)
-    facts = typed_calls(facts)
+    facts = facts.mutate(
+        priority=facts.priority.cast("int64"),
+        beat=facts.beat.cast("string"),
+        type_desc=facts.type_desc.cast("string"),
+        narrative=facts.narrative.cast("string"),
+        received_local=facts.received_local.cast("timestamp"),
+        received_date=facts.received_date.cast("date"),
+    )
     out = tree.apply(facts)
     out = out.mutate(
         received_program_local=out.received_local, received_local=out.clk_src_local, received_date=out.clk_src_date
@@ -275,7 +281,7 @@ def summary(classified: ir.Table, program: Program) -> dict[str, Any]:
 def classify_store(
     store: str | Path, program: Program | str | Path, *, as_of: dt.date | None = None, typemap=None, con=None
 ) -> dict[str, Any]:
-    """Classify a store's calls and write ``STORE/classified/<program_id>.parquet`` (``call_id`` and labels).
+    """Classify a store's calls and write ``STORE/classified/<program_id>.parquet``.
 
     Beside it, ``<program_id>.json`` records what made the labels (:mod:`altresponse.labels`).
     Returns the :func:`summary` of the result, with ``as_of``, ``time_zone`` (the program's and
@@ -284,19 +290,17 @@ def classify_store(
     from . import labels
     from . import store as store_mod
     from .clock import mismatch_text, zones
-    from .classified import calls_in_store_order, labels_to_write, path_for
     from .engine import read_parquet
 
     prog = program if isinstance(program, Program) else load_program(program)
-    calls, order = calls_in_store_order(store, con=con)
+    calls = store_mod.calls(store, con=con)
     maps = resolve_typemaps(calls, typemap, store=store)
     labelled = classify(calls, prog, typemap=maps, force=read_force(store, con=con), as_of=as_of)
-    out_path = path_for(store, prog.id)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_dir = store_mod.table_dir(store, "classified")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_path = out_dir / f"{prog.id}.parquet"
     tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
-    # call_id and the labels only (classified.read_classified joins them back to the calls):
-    # the engine writes it, years of calls never pass through Python
-    labels_to_write(labelled, calls, order).to_parquet(tmp)
+    labelled.to_parquet(tmp)  # the engine writes it: years of calls never pass through Python
     tmp.replace(out_path)
     record = labels.record(prog, as_of=as_of, typemaps=maps, calls=store_mod.parts(store, "calls"))
     store_mod.write_label_record(store, prog.id, record)

@@ -28,7 +28,7 @@ def typemap_hash(tm) -> str:
 
 def record(program, *, as_of: dt.date | None, typemaps: dict, calls=None) -> dict:
     """The record of what makes a set of labels (``typemaps``: source -> TypeMap; ``calls``: the
-    store's calls parts, named by content hash, which the labels are joined back to)."""
+    store's calls parts, named by content hash, the labels were made from)."""
     return {
         "format": RECORD_FORMAT,
         "program_id": program.id,
@@ -61,8 +61,8 @@ def differences(stored: dict | None, wanted: dict) -> list[str]:
         out.append(f"made as of {stored.get('as_of') or 'each call’s own date'}, asked as of {asked}")
     if stored.get("typemaps") != wanted["typemaps"]:
         out.append("made with another type map")
-    # labels hold call_id and labels only (classified.py): made from other calls parts, they would
-    # be joined to calls they were not made from, or miss calls ingested since
+    # the classified file copies the calls it was made from: calls ingested (or re-ingested) since
+    # would be missing from it, or stale in it
     if stored.get("calls") != wanted["calls"]:
-        out.append("the store's calls changed since" if "calls" in stored else "labels from an earlier version (every call column copied)")
+        out.append("the store's calls changed since" if "calls" in stored else "labels from an earlier version (no record of the calls they were made from)")
     return out

@@ -25,23 +25,23 @@ def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None,
     """
     from . import labels as labels_mod
     from . import store as store_mod
-    from .classified import path_for, read_classified
+    from .engine import read_parquet
     from .errors import InputError
 
-    path = path_for(store, program.id)
+    path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
     stored = store_mod.read_label_record(store, program.id)
     calls_parts = store_mod.parts(store, "calls")
     if not calls_parts:
         # nothing to classify again from: labels with no record are used as they are (said so);
         # labels recorded as made otherwise are refused.
         if path.exists() and stored is None:
-            return read_classified(store, program.id, con=con), f"{path}: labels used as found (no record of what made them, and no calls to recompute from)"
+            return read_parquet(path, con=con), f"{path}: labels used as found (no record of what made them, and no calls to recompute from)"
         msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
         if path.exists():
             asked = labels_mod.record(program, as_of=as_of, typemaps={})
             why = labels_mod.differences(stored, dict(asked, typemaps=stored.get("typemaps"), calls=stored.get("calls")))
             if not why:
-                return read_classified(store, program.id, con=con), None
+                return read_parquet(path, con=con), None
             msg = f"{path}: labels were made otherwise ({'; '.join(why)}) and the store has no calls to classify again"
         raise InputError(msg)
     maps = resolve_typemaps(store_mod.calls(store, con=con), typemap, store=store)
@@ -50,9 +50,9 @@ def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None,
     if path.exists():
         why = labels_mod.differences(stored, wanted)
         if not why:
-            return read_classified(store, program.id, con=con), None
+            return read_parquet(path, con=con), None
         note = f"labels in {path} were recomputed: {'; '.join(why)}"
     else:
         note = f"no labels for {program.id} in {store}: classified now"
     classify_store(store, program, as_of=as_of, typemap=typemap, con=con)
-    return read_classified(store, program.id, con=con), note
+    return read_parquet(path, con=con), note

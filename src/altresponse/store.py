@@ -4,7 +4,7 @@
     STORE/quarantine/<ingest_id>.parquet   rows that could not be loaded, with reasons
     STORE/force/<ingest_id>.parquet        use-of-force incidents
     STORE/ingests/<ingest_id>.json         the ingest report of each run
-    STORE/classified/<program_id>.parquet  call_id + classification columns, per program (classified.py)
+    STORE/classified/<program_id>.parquet  calls + classification columns, per program
     STORE/classified/<program_id>.json     what made those labels (program, as-of, type maps)
     STORE/adapters.json                    source -> adapter file it was ingested through
 
