@@ -302,7 +302,8 @@ def classify_store(
     tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
     labelled.to_parquet(tmp)  # the engine writes it: years of calls never pass through Python
     tmp.replace(out_path)
-    store_mod.write_label_record(store, prog.id, labels.record(prog, as_of=as_of, typemaps=maps))
+    record = labels.record(prog, as_of=as_of, typemaps=maps, calls=store_mod.parts(store, "calls"))
+    store_mod.write_label_record(store, prog.id, record)
     doc = summary(read_parquet(out_path, con=con), prog)
     doc["as_of"] = as_of.isoformat() if as_of else None
     doc["time_zone"] = {"program": prog.timezone, "data": zones(calls)}

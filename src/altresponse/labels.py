@@ -14,7 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 2: the calls parts the labels were made from
 
 
 def _hash(value) -> str:
@@ -26,8 +26,9 @@ def typemap_hash(tm) -> str:
     return _hash({"exact": tm.exact, "patterns": [(p.id, p.regex, p.type) for p in tm.patterns]})
 
 
-def record(program, *, as_of: dt.date | None, typemaps: dict) -> dict:
-    """The record of what makes a set of labels (``typemaps``: source -> TypeMap)."""
+def record(program, *, as_of: dt.date | None, typemaps: dict, calls=None) -> dict:
+    """The record of what makes a set of labels (``typemaps``: source -> TypeMap; ``calls``: the
+    store's calls parts, named by content hash, the labels were made from)."""
     return {
         "format": RECORD_FORMAT,
         "program_id": program.id,
@@ -35,6 +36,7 @@ def record(program, *, as_of: dt.date | None, typemaps: dict) -> dict:
         "program_hash": _hash(program.model_dump(mode="json")),
         "as_of": as_of.isoformat() if as_of else None,
         "typemaps": {s: {"name": tm.source, "hash": typemap_hash(tm)} for s, tm in sorted(typemaps.items())},
+        "calls": sorted(Path(p).name for p in calls or []),
     }
 
 
@@ -43,7 +45,7 @@ def differences(stored: dict | None, wanted: dict) -> list[str]:
 
     Examples
     --------
-    >>> w = {"format": 1, "program_id": "p", "program_version": "1", "program_hash": "a", "as_of": None, "typemaps": {}}
+    >>> w = {"format": 2, "program_id": "p", "program_version": "1", "program_hash": "a", "as_of": None, "typemaps": {}, "calls": []}
     >>> differences(dict(w, as_of="2022-07-01"), w)
     ['made as of 2022-07-01, asked as of each call’s own date']
     """
@@ -59,4 +61,8 @@ def differences(stored: dict | None, wanted: dict) -> list[str]:
         out.append(f"made as of {stored.get('as_of') or 'each call’s own date'}, asked as of {asked}")
     if stored.get("typemaps") != wanted["typemaps"]:
         out.append("made with another type map")
+    # the classified file copies the calls it was made from: calls ingested (or re-ingested) since
+    # would be missing from it, or stale in it
+    if stored.get("calls") != wanted["calls"]:
+        out.append("the store's calls changed since" if "calls" in stored else "labels from an earlier version (no record of the calls they were made from)")
     return out

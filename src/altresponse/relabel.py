@@ -30,19 +30,22 @@ def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None,
 
     path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
     stored = store_mod.read_label_record(store, program.id)
-    if not store_mod.parts(store, "calls"):
+    calls_parts = store_mod.parts(store, "calls")
+    if not calls_parts:
         # nothing to classify again from: labels with no record are used as they are (said so);
         # labels recorded as made otherwise are refused.
         if path.exists() and stored is None:
             return read_parquet(path, con=con), f"{path}: labels used as found (no record of what made them, and no calls to recompute from)"
         msg = f"{path}: no classified table for program {program.id!r} (run `altresponse classify` first)"
         if path.exists():
-            why = labels_mod.differences(stored, dict(labels_mod.record(program, as_of=as_of, typemaps={}), typemaps=stored.get("typemaps")))
+            asked = labels_mod.record(program, as_of=as_of, typemaps={})
+            why = labels_mod.differences(stored, dict(asked, typemaps=stored.get("typemaps"), calls=stored.get("calls")))
             if not why:
                 return read_parquet(path, con=con), None
             msg = f"{path}: labels were made otherwise ({'; '.join(why)}) and the store has no calls to classify again"
         raise InputError(msg)
-    wanted = labels_mod.record(program, as_of=as_of, typemaps=resolve_typemaps(store_mod.calls(store, con=con), typemap, store=store))
+    maps = resolve_typemaps(store_mod.calls(store, con=con), typemap, store=store)
+    wanted = labels_mod.record(program, as_of=as_of, typemaps=maps, calls=calls_parts)
     note = None
     if path.exists():
         why = labels_mod.differences(stored, wanted)
