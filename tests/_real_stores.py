@@ -36,18 +36,24 @@ def _ingest_real(name: str, root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_stores(tmp_path_factory) -> dict[str, Path]:
-    """The four real calls sets, each ingested into its own store (once per session)."""
-    root = tmp_path_factory.mktemp("real_stores")
-    return {name: _ingest_real(name, root) for name in REAL_CALLS}
+    """The four real calls sets, each ingested into its own store (once per run, for every xdist worker)."""
+    from _shared_builds import shared
+
+    return shared(tmp_path_factory, "real_stores", lambda root: {name: _ingest_real(name, root) for name in REAL_CALLS})
 
 
 @pytest.fixture(scope="session")
 def synthetic_store(tmp_path_factory) -> Path:
-    """Seeded synthetic calls (``altresponse.synth``) in a store, with Durham's beats."""
+    """Seeded synthetic calls (``altresponse.synth``) in a store, with Durham's beats (once per run)."""
+    from _shared_builds import shared
+
+    return shared(tmp_path_factory, "synthetic_store", _ingest_synthetic)
+
+
+def _ingest_synthetic(root: Path) -> Path:
     from altresponse.ingest import ingest
     from altresponse.synth import default_beats_path, write_synthetic_calls
 
-    root = tmp_path_factory.mktemp("synthetic_store")
     path = root / "calls.parquet"
     write_synthetic_calls(path, SYNTH_CALLS, seed=SYNTH_SEED)
     ingest(path, "synth", root / "store", beats=default_beats_path())

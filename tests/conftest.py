@@ -21,3 +21,25 @@ def samples_dir() -> Path:
 
 # Session-wide stores of every shipped calls set (ingested once; see tests/_real_stores.py).
 from _real_stores import real_stores, shipped_stores, synthetic_store  # noqa: E402, F401
+
+
+# The suite's budget (issue 12): under 8 minutes on a quiet 2-core machine. Wall time depends on
+# what else the machine runs; CPU time (this process and its children) is what the suite costs.
+_START = {}
+
+
+def pytest_sessionstart(session):
+    import os
+    import time
+
+    _START.update(wall=time.monotonic(), cpu=sum(os.times()[:4]))
+
+
+def pytest_terminal_summary(terminalreporter):
+    import os
+    import time
+
+    if not _START:
+        return
+    wall, cpu = time.monotonic() - _START["wall"], sum(os.times()[:4]) - _START["cpu"]
+    terminalreporter.write_line(f"suite time: {wall:.0f} s wall, {cpu:.0f} s CPU (this process and its children)")

@@ -3,32 +3,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
-from paths import REPO, SAMPLES
+from paths import REPO
 
 from altresponse import fmt
-
-PROGRAM = REPO / "programs" / "durham-heart.yaml"
-DURHAM = SAMPLES / "durham"
-BEATS = DURHAM / "durham_police_beats_dissolved.geojson"
 
 
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory):
-    from altresponse.ingest import ingest
-    from altresponse.report import build_sections, load_inputs, write_report
+    from _shared_builds import durham_sample_report, shared
 
-    root = tmp_path_factory.mktemp("report_fixes")
-    ingest([DURHAM / "durham_dpd_cfs_2021_heart_beats_community_safety_types.csv"], "durham", root / "store", beats=BEATS)
-    when = dt.date(2022, 6, 1)
-    classified, force, program = load_inputs(root / "store", PROGRAM, as_of=when)
-    sections = build_sections(classified, force=force, program=program, as_of=when)
-    written = write_report(sections, root / "out", beats=BEATS, program=program)
+    # the Durham sample (with its beats) reported as of 2022-06-01, built once per run
+    written = shared(tmp_path_factory, "durham_sample_report", durham_sample_report)
     html = Path(written["html"]).read_text()
     return html, json.loads(Path(written["json"]).read_text())
 

@@ -67,6 +67,7 @@ def _run_both(tree, rows):
 @pytest.mark.parametrize("as_of", [None, dt.date(2022, 6, 1)])
 # A few hundred examples in all (4 cases x 60), derandomized: the same examples every run, so a
 # failure reproduces and CI time stays bounded.
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(fact, min_size=1, max_size=40))
 def test_engine_and_single_call_evaluator_agree(name, as_of, rows):

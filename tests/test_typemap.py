@@ -245,6 +245,7 @@ def _type_value(draw):
 
 
 # 100 examples of up to 80 rows each (was 15), derandomized: the same ones every run.
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(["durham", "portland", "decc_virginia", "burlington"]),

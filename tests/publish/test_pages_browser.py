@@ -23,16 +23,18 @@ BEATS = DURHAM / "durham_police_beats_dissolved.geojson"
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """The analyst report and the public site, both from the bundled Durham sample."""
+    from _shared_builds import durham_sample_report, shared
+
     from altresponse.ingest import ingest
     from altresponse.publish.site import build_site
-    from altresponse.report import build_sections, load_inputs, write_report
+    from altresponse.report import load_inputs
 
     root = tmp_path_factory.mktemp("pages")
-    ingest([DURHAM / "durham_dpd_cfs_2021_heart_beats_community_safety_types.csv"], "durham", root / "store", beats=BEATS)
     when = dt.date(2022, 6, 1)
-    classified, force, program = load_inputs(root / "store", PROGRAM, as_of=when)
-    sections = build_sections(classified, force=force, program=program, as_of=when)
-    report = write_report(sections, root / "report", beats=BEATS, program=program)["html"]
+    # the Durham sample's store and report, built once per run (test_report_fixes.py reads the same)
+    durham = shared(tmp_path_factory, "durham_sample_report", durham_sample_report)
+    report = durham["html"]
+    classified, _force, program = load_inputs(durham["store"], PROGRAM, as_of=when)
     site = build_site(classified, program, root / "site", beats_geojson=BEATS)["html"]
     # the synthetic city with the service's records injected (the frames test_site.py scripts)
     from test_site import _followups, _outcomes
@@ -51,7 +53,7 @@ def pages(tmp_path_factory):
     # the synthetic city with a real service database filled through the API, built by the CLI
     from test_site_with_service_db import build
 
-    db_site = build(root / "db_site")["site"] / "index.html"
+    db_site = shared(tmp_path_factory, "service_db_site", build)["site"] / "index.html"  # built once per run
     return {"report": Path(report), "site": Path(site), "service_site": Path(service), "db_site": db_site}
 
 

@@ -96,6 +96,7 @@ def _pair_hits(files: dict[Path, str], points) -> list[tuple[str, tuple[float, f
     return found
 
 
+@pytest.mark.slow
 def test_durham_site_carries_no_coordinate_time_or_id(durham_site):
     site, ids = durham_site
     with DURHAM_CSV.open() as f:

@@ -116,7 +116,9 @@ def _fill(client, keys: dict[str, str], calls: pd.DataFrame) -> dict:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("service_db_site"))
+    from _shared_builds import shared
+
+    return shared(tmp_path_factory, "service_db_site", build)  # built once per run (test_pages_browser.py opens it)
 
 
 def build(root: Path) -> dict:

@@ -60,6 +60,7 @@ async def _burst(port: int, key: str) -> list[str]:
     return acked
 
 
+@pytest.mark.slow
 def test_acknowledged_decisions_survive_sigkill(migrated, fernet_key, tmp_path):
     engine = make_engine(migrated)
     key = create_key(engine, "call_taker")

@@ -69,6 +69,7 @@ def labels_of(doc: dict) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_every_real_durham_call_gets_the_batch_labels(batch, durham_store, migrated, make_service):
     tree = compile_program(load_program(PROGRAM), as_of=PILOT_START)
     columns = ["canonical_type", "category", "type_rule", *tree.output_columns]
