@@ -7,6 +7,8 @@ Ibis backend (Spark, Polars) can be passed wherever a ``con`` is accepted.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -14,7 +16,17 @@ from typing import Any, Literal
 import ibis
 
 EngineName = Literal["duckdb", "polars", "pyspark"]
-ENGINES: tuple[str, ...] = ("duckdb", "polars", "pyspark")
+# Each backend with the package it needs and the extra that installs it (DuckDB is a dependency).
+_NEEDS = {"duckdb": ("duckdb", None), "polars": ("polars", "polars"), "pyspark": ("pyspark", "spark")}
+
+
+def _installed(engine: str) -> bool:
+    # find_spec, not import: importing pyspark costs seconds and starts nothing we need yet.
+    return importlib.util.find_spec(_NEEDS[engine][0]) is not None
+
+
+# Only the engines this installation can open: the CLI's --engine choices and the test fixtures.
+ENGINES: tuple[str, ...] = tuple(name for name in _NEEDS if _installed(name))
 
 
 def connect(engine: EngineName = "duckdb", **options):
@@ -25,37 +37,68 @@ def connect(engine: EngineName = "duckdb", **options):
     engine
         ``"duckdb"`` (default, in-memory), ``"polars"`` or ``"pyspark"``.
     **options
-        Passed to the backend's ``connect``; for ``pyspark`` a ``session`` may be given.
+        Passed to the backend's ``connect``; for ``pyspark`` a ``session`` may be given, or a
+        ``master`` URL (``spark://HOST:PORT``; default ``local[2]``, two cores in this process).
 
     Returns
     -------
     ibis.BaseBackend
+
+    Raises
+    ------
+    UsageError
+        For an engine name altresponse does not know.
+    EngineError
+        For a known engine whose package is not installed (the message names the extra).
     """
+    _require(engine)
     if engine == "duckdb":
         return ibis.duckdb.connect(**options)
     if engine == "polars":
         return ibis.polars.connect(**options)
-    if engine == "pyspark":
-        session = options.pop("session", None) or _local_spark_session()
-        return ibis.pyspark.connect(session, **options)
-    from .errors import UsageError
-
-    msg = f"engine {engine!r} is not supported; choose one of {', '.join(ENGINES)}"
-    raise UsageError(msg)
+    session = options.pop("session", None) or spark_session(options.pop("master", None))
+    return ibis.pyspark.connect(session, **options)
 
 
-def _local_spark_session():
+def _require(engine: str) -> None:
+    from .errors import EngineError, UsageError
+
+    if engine not in _NEEDS:
+        msg = f"engine {engine!r} is not supported; choose one of {', '.join(_NEEDS)}"
+        raise UsageError(msg)
+    if not _installed(engine):
+        msg = f"engine {engine!r} is not installed here: pip install 'altresponse[{_NEEDS[engine][1]}]'"
+        raise EngineError(msg)
+
+
+def spark_session(master: str | None = None):
+    """A Spark session on ``master`` (default ``local[2]``), set up for a machine with no network.
+
+    Loopback only, no UI, UTC session clock (timestamps keep the meaning they had in DuckDB),
+    and executors run this interpreter (so a cluster on this machine uses the same packages).
+    """
     # Offline machines: never fetch packages, bind to loopback, no UI.
     from pyspark.sql import SparkSession
 
-    return (
-        SparkSession.builder.master("local[2]")
+    builder = (
+        SparkSession.builder.master(master or "local[2]")
+        .appName("altresponse")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.ui.showConsoleProgress", "false")  # stderr is the CLI's
     )
+    if master and master.startswith("spark://"):
+        # A small standalone worker: leave room for the driver on the same machine.
+        builder = builder.config("spark.executor.memory", "512m")
+    else:
+        # Two local cores: Spark's 200 shuffle partitions per group-by cost more than they split.
+        builder = builder.config("spark.sql.shuffle.partitions", "4")
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 @dataclass(frozen=True)
@@ -94,6 +137,17 @@ def read_parquet(paths, *, con=None, table_name: str | None = None):
     """Read one or more parquet files as an Ibis table on ``con`` (default :func:`default_connection`)."""
     con = con or default_connection()
     paths = [str(p) for p in paths] if isinstance(paths, (list, tuple)) else str(paths)
+    if con.name == "pyspark" and isinstance(paths, list):
+        return _spark_read_parquet(con, paths, table_name)
     if table_name is None:
         return con.read_parquet(paths)
     return con.read_parquet(paths, table_name=table_name)
+
+
+def _spark_read_parquet(con, paths: list[str], table_name: str | None):
+    # Ibis's Spark reader takes one path (a list becomes the text "['...']"); Spark's own takes many.
+    import ibis.util
+
+    name = table_name or ibis.util.gen_name("read_parquet")
+    con._session.read.parquet(*paths).createOrReplaceTempView(name)
+    return con.table(name)

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from ._common import err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def _date(value: str | None, option: str):
@@ -31,6 +32,7 @@ def register(app) -> None:
 
     @app.command()
     @handle_errors
+    @engine_options
     def evaluate(
         store: Path = typer.Option(..., "--store", help="Store directory (calls, or crime reports)."),
         program: Path = typer.Option(..., "--program", help="Program YAML: which units are served from which date."),
@@ -55,6 +57,7 @@ def register(app) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed for placebo draws, bootstrap and power simulations."),
         design_only: bool = typer.Option(False, "--design-only", help="Before launch: minimum detectable effect per outcome by simulation on the data."),
         weeks_after: int = typer.Option(26, "--weeks-after", help="With --design-only: weeks the pilot would run."),
+        con=None,
     ) -> None:
         """Evaluate a program with difference-in-differences from its own program file (see docs/evaluation.md).
 
@@ -84,17 +87,17 @@ def register(app) -> None:
                       extra_units=served if unit == "beat" else [], exclude_units=_csv(exclude_units))
         with err_console.status("building the panel on the engine…"):
             if kind == "calls":
-                raw, outs, left_out = sources.calls_panel(store, prog, rid, **common)
+                raw, outs, left_out = sources.calls_panel(store, prog, rid, con=con, **common)
             elif kind == "reports":
                 lists = offenses or program.with_name(f"{program.stem}-targeted-offenses.yaml")
-                raw, outs, left_out = sources.reports_panel(store, lists, **common)
+                raw, outs, left_out = sources.reports_panel(store, lists, con=con, **common)
             else:
                 raise UsageError(f"--source {source!r} is not one of calls, reports, auto")
         if skip:
             from ..evaluate.panel import drop_window
 
             raw = drop_window(raw, *(_date(x, "--skip") for x in skip.split(":")), period=period)
-        to_unit = sources.beat_units(store, kind) if unit == "district" else None
+        to_unit = sources.beat_units(store, kind, con=con) if unit == "district" else None
         d = design(prog, sorted(raw["unit"].unique()), response_id=rid, service_area=area, beat_to_unit=to_unit)
         if design_only:
             doc = _design_only(raw, outs, d, period, weeks_after, seed)
