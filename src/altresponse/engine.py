@@ -57,7 +57,19 @@ def connect(engine: EngineName = "duckdb", **options):
     if engine == "polars":
         return ibis.polars.connect(**options)
     session = options.pop("session", None) or spark_session(options.pop("master", None))
+    _spark_mode()
     return ibis.pyspark.connect(session, **options)
+
+
+def _spark_mode() -> None:
+    # ibis 12 compiles no Mode for Spark although Spark SQL has had mode() since 3.4 (ibis's own
+    # Databricks compiler maps it); the frequency section's beat of a place needs it.
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    def visit_mode(self, op, *, arg, where):
+        return self.agg.mode(arg, where=where)
+
+    PySparkCompiler.visit_Mode = visit_mode
 
 
 def _require(engine: str) -> None:
