@@ -46,7 +46,6 @@ GAPS = {
     ("polars", "coverage"): OperationNotDefinedError,  # window functions
     ("polars", "response_time"): OperationNotDefinedError,  # ops.TimestampDelta
     ("polars", "workload"): OperationNotDefinedError,  # ops.TimestampDelta
-    ("pyspark", "frequency"): OperationNotDefinedError,  # ops.Mode (the most common type at a repeat place)
 }
 ENGINE_PARAMS = [
     pytest.param(name, marks=pytest.mark.spark) if name == "pyspark" else name
@@ -211,3 +210,40 @@ def _plain(value):
         value = value.tz_convert("UTC").tz_localize(None) if value.tzinfo else value
         return value.to_pydatetime()
     return value
+
+
+def test_cli_engine_option_reaches_the_engine(engine_stores):
+    """``quality --engine polars`` through the CLI: Polars' numbers, which equal DuckDB's."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from altresponse.cli import app
+
+    docs = {}
+    for name in ("duckdb", "polars"):
+        result = CliRunner().invoke(app, ["quality", "--store", str(engine_stores["synth"]), "--engine", name, "--json"])
+        assert result.exit_code == 0, result.output
+        docs[name] = json.loads(result.stdout)
+    same(docs["duckdb"], docs["polars"], "quality --engine polars")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--engine", "oracle"], 2, "engine 'oracle' is not supported; choose one of duckdb, polars, pyspark"),
+        (["--engine", "polars", "--spark-master", "spark://127.0.0.1:7077"], 2, "--spark-master needs --engine pyspark"),
+        (["--engine", "pyspark"], 3, "engine 'pyspark' is not installed here: pip install 'altresponse[spark]'"),
+    ],
+)
+def test_engine_choice_errors_are_one_line(args, code, message, tmp_path, monkeypatch):
+    """A bad choice is a usage error (2); an engine that is not installed names its extra (3)."""
+    from typer.testing import CliRunner
+
+    import altresponse.engine as engine_mod
+    from altresponse.cli import app
+
+    monkeypatch.setattr(engine_mod, "_installed", lambda name: name != "pyspark")  # as if pyspark were missing
+    result = CliRunner().invoke(app, ["quality", "--store", str(tmp_path), *args])
+    assert result.exit_code == code, result.output
+    assert message in " ".join(result.output.split()) and "Traceback" not in result.output

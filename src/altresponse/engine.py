@@ -11,6 +11,7 @@ import importlib.util
 import sys
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import ibis
@@ -149,7 +150,9 @@ def read_parquet(paths, *, con=None, table_name: str | None = None):
     """Read one or more parquet files as an Ibis table on ``con`` (default :func:`default_connection`)."""
     con = con or default_connection()
     paths = [str(p) for p in paths] if isinstance(paths, (list, tuple)) else str(paths)
-    if con.name == "pyspark" and isinstance(paths, list):
+    if con.name != "pyspark":  # a table Spark wrote is a folder of part files: read them by a glob
+        paths = [_parts(p) for p in paths] if isinstance(paths, list) else _parts(paths)
+    elif isinstance(paths, list):
         return _spark_read_parquet(con, paths, table_name)
     if table_name is None:
         return con.read_parquet(paths)
@@ -163,3 +166,33 @@ def _spark_read_parquet(con, paths: list[str], table_name: str | None):
     name = table_name or ibis.util.gen_name("read_parquet")
     con._session.read.parquet(*paths).createOrReplaceTempView(name)
     return con.table(name)
+
+
+def _parts(path: str) -> str:
+    return str(Path(path) / "*.parquet") if Path(path).is_dir() else path
+
+
+def write_parquet(table, path) -> None:
+    """Write ``table`` to ``path`` on its own engine; readers never see a half-written table.
+
+    DuckDB and Polars write one file; Spark writes a folder of part files (each executor its
+    own), which :func:`read_parquet` reads on every engine.
+    """
+    path = Path(path)
+    tmp, old = path.with_name(path.name + ".tmp"), path.with_name(path.name + ".old")
+    _remove(tmp)
+    _remove(old)
+    table.to_parquet(tmp)
+    if path.is_dir() or (tmp.is_dir() and path.exists()):
+        path.rename(old)  # a rename cannot put a folder over a file, or anything over a folder
+    tmp.replace(path)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
