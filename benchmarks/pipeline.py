@@ -175,8 +175,10 @@ def print_size(n: int, s: dict, rounds: list[dict]) -> None:
         print("  per round, wall: altresponse ÷ DuckDB " + ", ".join(f"{o / r['duckdb']['wall']:.1f}×" for o, r in zip(own, rounds))
               + "; pandas ÷ altresponse " + ", ".join(f"{r['pandas']['wall'] / o:.2f}×" for o, r in zip(own, rounds)))
     print(f"  targets: pandas ÷ altresponse ≥ 10×, altresponse ÷ DuckDB ≤ 3×, peak < 4096 MB at 10M")
-    if "spark" in s:  # for the record: the same classify + report on Spark local[2] (CPU and peak are the driver's and its JVM's)
-        print("  for the record, Spark (local[2], JVM start included):")
+    if "spark" in s:  # for the record: the same classify + report on Spark local[2]
+        # peak polls the whole process tree (the JVM too); CPU comes from wait4, which misses the
+        # JVM (py4j ends it without waiting for it), so Spark's CPU column is the Python side only
+        print("  for the record, Spark (local[2], JVM start included; CPU: the Python side only, peak: with the JVM):")
         for key, label in (("spark_classify", "classify --engine pyspark"), ("spark_report", "report --engine pyspark"), ("spark", "Spark, classify + report")):
             r = s[key]
             print(f"    {label:<32} {r['wall']:>9.1f} {r['cpu']:>9.1f} {r['peak_mb']:>9.0f} {r['load']:>6.1f}")
