@@ -117,8 +117,8 @@ def _instants(doc: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def reference(engine_stores) -> dict:
-    """DuckDB's result of every check, on its own connection, computed when first asked for."""
+def reference(engine_stores):
+    """DuckDB's result of a check (``reference(check)``), on its own connection, computed when first asked for."""
     con, done = connect("duckdb"), {}
 
     def get(check: str):
