@@ -86,7 +86,8 @@ def test_quality_on_a_standalone_cluster_gives_duckdbs_numbers(spark_master, syn
     the same counts, null rates, types and interval medians as on DuckDB."""
     # Tuned the way a user tunes a cluster (docs/engines.md): spark-defaults.conf in SPARK_CONF_DIR.
     # Two shuffle partitions instead of Spark's 200 for 5,000 rows on a one-core worker (fewer tasks).
-    (tmp_path / "spark-defaults.conf").write_text("spark.sql.shuffle.partitions 2\n")
+    # 512 MB executors: the worker offers 1 GB, and the driver shares the machine.
+    (tmp_path / "spark-defaults.conf").write_text("spark.sql.shuffle.partitions 2\nspark.executor.memory 512m\n")
     env = {**os.environ, "SPARK_CONF_DIR": str(tmp_path)}
     runs = {}
     for name, extra in (("duckdb", []), ("cluster", ["--spark-master", spark_master])):

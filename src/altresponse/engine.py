@@ -103,11 +103,9 @@ def spark_session(master: str | None = None):
         .config("spark.pyspark.python", sys.executable)
         .config("spark.ui.showConsoleProgress", "false")  # stderr is the CLI's
     )
-    if master and master.startswith("spark://"):
-        # A small standalone worker: leave room for the driver on the same machine.
-        builder = builder.config("spark.executor.memory", "512m")
-    else:
+    if master is None or master.startswith("local"):
         # Two local cores: Spark's 200 shuffle partitions per group-by cost more than they split.
+        # A cluster keeps its own settings (spark-defaults.conf): anything set here would override them.
         builder = builder.config("spark.sql.shuffle.partitions", "4")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
