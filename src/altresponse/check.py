@@ -179,7 +179,7 @@ def beat_warnings(program, lines: Mapping[tuple, int], shown: str, *, known=None
     return out
 
 
-def store_beats(store: str | Path) -> tuple[set[str] | None, set[str], str | None]:
+def store_beats(store: str | Path, *, con=None) -> tuple[set[str] | None, set[str], str | None]:
     """What a store knows of its city's beats.
 
     Returns
@@ -191,7 +191,7 @@ def store_beats(store: str | Path) -> tuple[set[str] | None, set[str], str | Non
     """
     from . import store as stores
 
-    calls = stores.calls(store)
+    calls = stores.calls(store, con=con)
     seen = {str(b) for b in calls.select("beat").distinct().to_pyarrow().column("beat").to_pylist() if b is not None}
     for report in sorted(stores.table_dir(store, "ingests").glob("*.json")):
         try:

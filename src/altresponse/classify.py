@@ -290,7 +290,7 @@ def classify_store(
     from . import labels
     from . import store as store_mod
     from .clock import mismatch_text, zones
-    from .engine import read_parquet
+    from .engine import read_parquet, write_parquet
 
     prog = program if isinstance(program, Program) else load_program(program)
     calls = store_mod.calls(store, con=con)
@@ -299,9 +299,7 @@ def classify_store(
     out_dir = store_mod.table_dir(store, "classified")
     out_dir.mkdir(parents=True, exist_ok=True)
     out_path = out_dir / f"{prog.id}.parquet"
-    tmp = out_path.with_suffix(".parquet.tmp")  # readers never see a half-written file
-    labelled.to_parquet(tmp)  # the engine writes it: years of calls never pass through Python
-    tmp.replace(out_path)
+    write_parquet(labelled, out_path)  # the engine writes it: years of calls never pass through Python
     record = labels.record(prog, as_of=as_of, typemaps=maps, calls=store_mod.parts(store, "calls"))
     store_mod.write_label_record(store, prog.id, record)
     doc = summary(read_parquet(out_path, con=con), prog)

@@ -7,14 +7,27 @@ Ibis backend (Spark, Polars) can be passed wherever a ``con`` is accepted.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import ibis
 
 EngineName = Literal["duckdb", "polars", "pyspark"]
-ENGINES: tuple[str, ...] = ("duckdb", "polars", "pyspark")
+# Each backend with the package it needs and the extra that installs it (DuckDB is a dependency).
+_NEEDS = {"duckdb": ("duckdb", None), "polars": ("polars", "polars"), "pyspark": ("pyspark", "spark")}
+
+
+def _installed(engine: str) -> bool:
+    # find_spec, not import: importing pyspark costs seconds and starts nothing we need yet.
+    return importlib.util.find_spec(_NEEDS[engine][0]) is not None
+
+
+# Only the engines this installation can open: the CLI's --engine choices and the test fixtures.
+ENGINES: tuple[str, ...] = tuple(name for name in _NEEDS if _installed(name))
 
 
 def connect(engine: EngineName = "duckdb", **options):
@@ -25,23 +38,28 @@ def connect(engine: EngineName = "duckdb", **options):
     engine
         ``"duckdb"`` (default, in-memory), ``"polars"`` or ``"pyspark"``.
     **options
-        Passed to the backend's ``connect``; for ``pyspark`` a ``session`` may be given.
+        Passed to the backend's ``connect``; for ``pyspark`` a ``session`` may be given, or a
+        ``master`` URL (``spark://HOST:PORT``; default ``local[2]``, two cores in this process).
 
     Returns
     -------
     ibis.BaseBackend
+
+    Raises
+    ------
+    UsageError
+        For an engine name altresponse does not know.
+    EngineError
+        For a known engine whose package is not installed (the message names the extra).
     """
+    _require(engine)
     if engine == "duckdb":
         return _connect_duckdb(options)
     if engine == "polars":
         return ibis.polars.connect(**options)
-    if engine == "pyspark":
-        session = options.pop("session", None) or _local_spark_session()
-        return ibis.pyspark.connect(session, **options)
-    from .errors import UsageError
-
-    msg = f"engine {engine!r} is not supported; choose one of {', '.join(ENGINES)}"
-    raise UsageError(msg)
+    session = options.pop("session", None) or spark_session(options.pop("master", None))
+    _spark_mode()
+    return ibis.pyspark.connect(session, **options)
 
 
 # DuckDB's settings, each overridable by an environment variable (docs/cli.md, "DuckDB settings").
@@ -102,18 +120,54 @@ def _connect_duckdb(options: dict):
         raise UsageError(msg) from None
 
 
-def _local_spark_session():
+def _spark_mode() -> None:
+    # ibis 12 compiles no Mode for Spark although Spark SQL has had mode() since 3.4 (ibis's own
+    # Databricks compiler maps it); the frequency section's beat of a place needs it.
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    def visit_mode(self, op, *, arg, where):
+        return self.agg.mode(arg, where=where)
+
+    PySparkCompiler.visit_Mode = visit_mode
+
+
+def _require(engine: str) -> None:
+    from .errors import EngineError, UsageError
+
+    if engine not in _NEEDS:
+        msg = f"engine {engine!r} is not supported; choose one of {', '.join(_NEEDS)}"
+        raise UsageError(msg)
+    if not _installed(engine):
+        msg = f"engine {engine!r} is not installed here: pip install 'altresponse[{_NEEDS[engine][1]}]'"
+        raise EngineError(msg)
+
+
+def spark_session(master: str | None = None):
+    """A Spark session on ``master`` (default ``local[2]``), set up for a machine with no network.
+
+    Loopback only, no UI, UTC session clock (timestamps keep the meaning they had in DuckDB),
+    and executors run this interpreter (so a cluster on this machine uses the same packages).
+    """
     # Offline machines: never fetch packages, bind to loopback, no UI.
     from pyspark.sql import SparkSession
 
-    return (
-        SparkSession.builder.master("local[2]")
+    builder = (
+        SparkSession.builder.master(master or "local[2]")
+        .appName("altresponse")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.ui.showConsoleProgress", "false")  # stderr is the CLI's
     )
+    if master is None or master.startswith("local"):
+        # Two local cores: Spark's 200 shuffle partitions per group-by cost more than they split.
+        # A cluster keeps its own settings (spark-defaults.conf): anything set here would override them.
+        builder = builder.config("spark.sql.shuffle.partitions", "4")
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 @dataclass(frozen=True)
@@ -152,6 +206,49 @@ def read_parquet(paths, *, con=None, table_name: str | None = None):
     """Read one or more parquet files as an Ibis table on ``con`` (default :func:`default_connection`)."""
     con = con or default_connection()
     paths = [str(p) for p in paths] if isinstance(paths, (list, tuple)) else str(paths)
+    if con.name != "pyspark":  # a table Spark wrote is a folder of part files: read them by a glob
+        paths = [_parts(p) for p in paths] if isinstance(paths, list) else _parts(paths)
+    elif isinstance(paths, list):
+        return _spark_read_parquet(con, paths, table_name)
     if table_name is None:
         return con.read_parquet(paths)
     return con.read_parquet(paths, table_name=table_name)
+
+
+def _spark_read_parquet(con, paths: list[str], table_name: str | None):
+    # Ibis's Spark reader takes one path (a list becomes the text "['...']"); Spark's own takes many.
+    import ibis.util
+
+    name = table_name or ibis.util.gen_name("read_parquet")
+    con._session.read.parquet(*paths).createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def _parts(path: str) -> str:
+    return str(Path(path) / "*.parquet") if Path(path).is_dir() else path
+
+
+def write_parquet(table, path) -> None:
+    """Write ``table`` to ``path`` on its own engine; readers never see a half-written table.
+
+    DuckDB and Polars write one file; Spark writes a folder of part files (each executor its
+    own), which :func:`read_parquet` reads on every engine.
+    """
+    path = Path(path)
+    tmp, old = path.with_name(path.name + ".tmp"), path.with_name(path.name + ".old")
+    _remove(tmp)
+    _remove(old)
+    table.to_parquet(tmp)
+    if path.is_dir() or (tmp.is_dir() and path.exists()):
+        path.rename(old)  # a rename cannot put a folder over a file, or anything over a folder
+    tmp.replace(path)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)

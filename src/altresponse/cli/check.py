@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from ._common import err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def register(app) -> None:
@@ -18,6 +19,7 @@ def register(app) -> None:
 
     @app.command("check")
     @handle_errors
+    @engine_options
     def check_cmd(
         file: Path = typer.Argument(..., help="A program, adapter, type-map or taxonomy YAML file."),
         kind: Optional[str] = typer.Option(
@@ -34,6 +36,7 @@ def register(app) -> None:
         ),
         strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are warnings."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+        con=None,
     ) -> None:
         """Validate a config file; every problem is printed as FILE line N, key: message."""
         from ..check import check_file, geojson_beats, store_beats
@@ -42,7 +45,7 @@ def register(app) -> None:
         if beats is not None:
             known, where = geojson_beats(beats, adapter=adapter), str(beats)
         elif store is not None:
-            known, seen, where = store_beats(store)
+            known, seen, where = store_beats(store, con=con)
             where = where or f"store {store}"
         doc = check_file(file, kind=kind, known_beats=known, seen_beats=seen, beats_from=where)
         if as_json:

@@ -13,6 +13,7 @@ import typer
 
 from ._common import as_of_date as _as_of
 from ._common import TYPEMAP_HELP, err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def _known_beats(beats: Optional[Path]):
@@ -28,6 +29,7 @@ def register(app) -> None:
 
     @app.command("classify")
     @handle_errors
+    @engine_options
     def classify_cmd(
         store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest`)."),
         program: Path = typer.Option(..., "--program", help="Program YAML, e.g. programs/durham-heart.yaml."),
@@ -37,6 +39,7 @@ def register(app) -> None:
         beats: Optional[Path] = typer.Option(None, "--beats", help="Beats GeoJSON (LAWBEAT): reject service areas naming unknown beats."),
         typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+        con=None,
     ) -> None:
         """Label every call with eligibility per response, the recommended response and a risk level, each with its rule id."""
         from ..classify import classify_store
@@ -44,7 +47,7 @@ def register(app) -> None:
 
         prog = load_program(program, known_beats=_known_beats(beats))
         with err_console.status(f"classifying the calls in {store} under {prog.id}…"):
-            doc = classify_store(store, prog, as_of=_as_of(as_of), typemap=typemap)
+            doc = classify_store(store, prog, as_of=_as_of(as_of), typemap=typemap, con=con)
         if as_json:
             print_json(doc)
             return
@@ -52,6 +55,7 @@ def register(app) -> None:
 
     @app.command("explain")
     @handle_errors
+    @engine_options
     def explain_cmd(
         call_id: str = typer.Argument(..., help="The call's call_id, e.g. durham:h300abdff84454c0f."),
         store: Path = typer.Option(..., "--store", help="Store directory."),
@@ -59,11 +63,12 @@ def register(app) -> None:
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge the call by the periods in effect on this date (YYYY-MM-DD)."),
         typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+        con=None,
     ) -> None:
         """Show every rule that decided one call: type, risk, eligibility per response, routing."""
         from ..classify import explain
 
-        doc = explain(call_id, store, program, as_of=_as_of(as_of), typemap=typemap)
+        doc = explain(call_id, store, program, as_of=_as_of(as_of), typemap=typemap, con=con)
         if as_json:
             print_json(doc)
             return

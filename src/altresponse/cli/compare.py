@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ._common import as_of_date, err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def _areas(values: list[str]) -> dict[str, list[str] | None]:
@@ -30,6 +31,7 @@ def register(app) -> None:
 
     @app.command("compare")
     @handle_errors
+    @engine_options
     def compare_cmd(
         store: list[Path] = typer.Option(..., "--store", help="Store directory (repeat for several cities)."),
         program: list[Path] = typer.Option(..., "--program", help="Program YAML (repeat), e.g. programs/denver-star.yaml."),
@@ -41,6 +43,7 @@ def register(app) -> None:
         ),
         out: Optional[Path] = typer.Option(None, "--out", help="Write compare.html, compare.json and CSVs here."),
         as_json: bool = typer.Option(False, "--json", help="Print the compare document as one JSON document on stdout."),
+        con=None,
     ) -> None:
         """Every program on every store, one table: calls, eligible calls and share per response,
         by category and hour of week, answerable within each program's hours, with caveats and
@@ -49,7 +52,7 @@ def register(app) -> None:
 
         areas = _areas(area)
         with err_console.status(f"classifying {len(store)} store(s) under {len(program)} program(s)…"):
-            doc = compare(store, program, as_of=as_of_date(as_of), areas=areas)
+            doc = compare(store, program, as_of=as_of_date(as_of), areas=areas, con=con)
         _print_table(doc)
         if out is not None:
             written = write_compare(doc, out)

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from ._common import err_console, handle_errors, option_date, print_json
+from ._engine import engine_options
 
 
 def _csv(value: str | None) -> list[str]:
@@ -19,6 +20,7 @@ def register(app) -> None:
 
     @app.command()
     @handle_errors
+    @engine_options
     def evaluate(
         store: Path = typer.Option(..., "--store", help="Store directory (calls, or crime reports)."),
         program: Path = typer.Option(..., "--program", help="Program YAML: which units are served from which date."),
@@ -43,6 +45,7 @@ def register(app) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed for placebo draws, bootstrap and power simulations."),
         design_only: bool = typer.Option(False, "--design-only", help="Before launch: minimum detectable effect per outcome by simulation on the data."),
         weeks_after: int = typer.Option(26, "--weeks-after", help="With --design-only: weeks the pilot would run."),
+        con=None,
     ) -> None:
         """Evaluate a program with difference-in-differences from its own program file (see docs/evaluation.md).
 
@@ -61,9 +64,9 @@ def register(app) -> None:
         kind, raw, outs, left_out = _panel(
             store, program, prog, rid, source=source, offenses=offenses, area=area, skip=skip,
             unit=unit, period=period, outcomes=outcome, first=option_date(start, "--start"), last=option_date(end, "--end"),
-            exclude_units=_csv(exclude_units),
+            exclude_units=_csv(exclude_units), con=con,
         )
-        to_unit = sources.beat_units(store, kind) if unit == "district" else None
+        to_unit = sources.beat_units(store, kind, con=con) if unit == "district" else None
         d = design(prog, sorted(raw["unit"].unique()), response_id=rid, service_area=area, beat_to_unit=to_unit)
         if design_only:
             doc = _design_only(raw, outs, d, period, weeks_after, seed)
@@ -90,7 +93,7 @@ def _check_store_and_period(store: Path, period: str) -> None:
 
 
 def _panel(store, program: Path, prog, rid: str, *, source: str, offenses, area, skip, unit: str, period: str,
-           outcomes, first, last, exclude_units) -> tuple:
+           outcomes, first, last, exclude_units, con=None) -> tuple:
     """``(kind, panel, outcomes, left_out)``: the unit x period panel of calls or crime reports, on the engine."""
     from .. import store as store_mod
     from ..errors import UsageError
@@ -102,10 +105,10 @@ def _panel(store, program: Path, prog, rid: str, *, source: str, offenses, area,
                   extra_units=served if unit == "beat" else [], exclude_units=exclude_units)
     with err_console.status("building the panel on the engine…"):
         if kind == "calls":
-            raw, outs, left_out = sources.calls_panel(store, prog, rid, **common)
+            raw, outs, left_out = sources.calls_panel(store, prog, rid, con=con, **common)
         elif kind == "reports":
             lists = offenses or program.with_name(f"{program.stem}-targeted-offenses.yaml")
-            raw, outs, left_out = sources.reports_panel(store, lists, **common)
+            raw, outs, left_out = sources.reports_panel(store, lists, con=con, **common)
         else:
             raise UsageError(f"--source {source!r} is not one of calls, reports, auto")
     if skip:

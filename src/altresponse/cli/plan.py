@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ._common import TYPEMAP_HELP, as_of_date, classified_for, err_console, handle_errors, print_json, program_and_date
+from ._engine import engine_options
 
 
 def _base(text: Optional[str]):
@@ -31,6 +32,7 @@ def register(app) -> None:
 
     @app.command("plan")
     @handle_errors
+    @engine_options
     def plan_command(
         store: Path = typer.Option(..., "--store", help="Store directory (with classified/)."),
         program: Path = typer.Option(..., "--program", help="Program YAML; its planned_response is planned."),
@@ -45,16 +47,16 @@ def register(app) -> None:
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, current area) in effect on this date, YYYY-MM-DD (default today)."),
         typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON on stdout."),
+        con=None,
     ) -> None:
         """Choose service beats and daily hours that reach the most eligible calls within a budget."""
         from ..plan import plan, write_plan
 
-        from ..engine import Engine
 
         prog, when = program_and_date(program, as_of)
         with err_console.status("solving the coverage MIP for each budget…"):
             result = plan(
-                classified_for(store, prog, as_of=as_of_date(as_of), typemap=typemap, con=Engine().connect()),  # this command's own connection
+                classified_for(store, prog, as_of=as_of_date(as_of), typemap=typemap, con=con),  # this command's own connection (--engine)
                 prog,
                 team_hours_per_week=team_hours_per_week,
                 teams=teams,

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from ._common import as_of_date, err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def service_records(db_url: str | None) -> tuple[object, object, str | None]:
@@ -52,6 +53,7 @@ def register(app) -> None:
 
     @app.command()
     @handle_errors
+    @engine_options
     def publish(
         store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest` and `classify`)."),
         program: Path = typer.Option(..., "--program", help="Program YAML the page describes and counts by."),
@@ -62,6 +64,7 @@ def register(app) -> None:
         min_cell: int = typer.Option(11, "--min-cell", help="Counts from 1 to N-1 are hidden (with complementary suppression)."),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period used if the store must be classified here (YYYY-MM-DD)."),
         as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON on stdout."),
+        con=None,
     ) -> None:
         """Write the public progress site: what the program is, its progress, a map of beats, methods.
 
@@ -79,7 +82,7 @@ def register(app) -> None:
             msg = f"{store}: store directory not found"
             raise InputError(msg)
         doc = read_evaluation(evaluation)
-        classified, _force, prog = report_mod.load_inputs(store, program, as_of=as_of_date(as_of))
+        classified, _force, prog = report_mod.load_inputs(store, program, as_of=as_of_date(as_of), con=con)
         outcomes, followups, note = service_records(db)
         beats_path = beats if beats is not None else report_mod.default_beats(store)
         with err_console.status("building the site…"):

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from ._common import err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def register(app) -> None:
@@ -14,9 +15,11 @@ def register(app) -> None:
 
     @app.command("quality")
     @handle_errors
+    @engine_options
     def quality_cmd(
         store: Path = typer.Option(..., "--store", help="Store directory."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document on stdout."),
+        con=None,
     ) -> None:
         """Data-quality report of a store: null rates, time ranges, call types, computable intervals."""
         from ..errors import InputError
@@ -24,7 +27,7 @@ def register(app) -> None:
 
         if not store.is_dir():
             raise InputError(f"{store}: no such store directory")
-        doc = quality(store)
+        doc = quality(store, con=con)
         if as_json:
             print_json(doc)
         else:

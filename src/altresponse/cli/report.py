@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ._common import TYPEMAP_HELP, as_of_date, err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def register(app) -> None:
@@ -15,6 +16,7 @@ def register(app) -> None:
 
     @app.command()
     @handle_errors
+    @engine_options
     def report(
         store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest` and `classify`)."),
         program: Path = typer.Option(..., "--program", help="Program YAML whose classification the report reads."),
@@ -28,6 +30,7 @@ def register(app) -> None:
         typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print report.json to stdout as well."),
         evaluation: Optional[Path] = typer.Option(None, "--evaluation", help="evaluation.json from `altresponse evaluate --out` to add as the evaluation section."),
+        con=None,
     ) -> None:
         """Write the CONFIDENTIAL analyst report: volume, frequency, location, risk, response time,
         workload, use of force and coverage (plus planning when available).
@@ -45,7 +48,7 @@ def register(app) -> None:
             raise InputError(msg)
         when = as_of_date(as_of)
         notes: list[str] = []
-        classified, force, prog = report_mod.load_inputs(store, program, as_of=when, typemap=typemap, notes=notes)
+        classified, force, prog = report_mod.load_inputs(store, program, as_of=when, typemap=typemap, notes=notes, con=con)
         for note in notes:
             err_console.print(f"[bold yellow]note:[/] {note}", highlight=False)
         from ..inputs import period_label

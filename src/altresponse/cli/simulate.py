@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ._common import TYPEMAP_HELP, as_of_date, classified_for, err_console, handle_errors, print_json, program_and_date
+from ._engine import engine_options
 
 
 def register(app) -> None:
@@ -15,6 +16,7 @@ def register(app) -> None:
 
     @app.command("simulate")
     @handle_errors
+    @engine_options
     def simulate_command(
         store: Path = typer.Option(..., "--store", help="Store directory (with classified/)."),
         program: Path = typer.Option(..., "--program", help="Program YAML; its planned_response is simulated."),
@@ -28,6 +30,7 @@ def register(app) -> None:
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Program period (teams, area, hours) in effect on this date, YYYY-MM-DD (default today)."),
         typemap: Optional[str] = typer.Option(None, "--typemap", help=TYPEMAP_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print results as JSON on stdout."),
+        con=None,
     ) -> None:
         """Simulate the program's teams working eligible calls, with what-ifs and a staffing curve."""
         from ..errors import UsageError
@@ -36,12 +39,11 @@ def register(app) -> None:
         if replications < 1:
             msg = f"--replications must be at least 1, got {replications}"
             raise UsageError(msg)
-        from ..engine import Engine
 
         prog, when = program_and_date(program, as_of)
         with err_console.status(f"simulating {replications} replication(s) and the what-ifs…"):
             result = simulate(
-                classified_for(store, prog, as_of=as_of_date(as_of), typemap=typemap, con=Engine().connect()),  # this command's own connection
+                classified_for(store, prog, as_of=as_of_date(as_of), typemap=typemap, con=con),  # this command's own connection (--engine)
                 prog,
                 replications=replications,
                 seed=seed,

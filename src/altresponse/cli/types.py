@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from ._common import err_console, handle_errors, print_json
+from ._engine import engine_options
 
 
 def register(app) -> None:
@@ -21,6 +22,7 @@ def register(app) -> None:
 
     @app.command("types")
     @handle_errors
+    @engine_options
     def types_cmd(
         store: Path = typer.Option(..., "--store", help="Store directory (from `altresponse ingest`)."),
         source: Optional[str] = typer.Option(
@@ -44,6 +46,7 @@ def register(app) -> None:
             None, "--leave-out", help="With --suggest: match without this shipped type map (what a city with no map gets; the benchmark does this)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+        con=None,
     ) -> None:
         """Unmapped call types of a source (by call volume) and the share of calls its type map covers."""
         from ..errors import InputError, UsageError
@@ -52,7 +55,7 @@ def register(app) -> None:
 
         if not store.is_dir():
             raise InputError(f"{store}: no such store directory")
-        table = store_calls(store)
+        table = store_calls(store, con=con)
         sources = sorted(s for s in table.select("source").distinct().execute()["source"].tolist() if s is not None)
         if source is None:
             if len(sources) != 1:
