@@ -103,8 +103,19 @@ def use_of_force(classified: ir.Table, force: ir.Table | None) -> dict[str, Any]
     n_inc = int(scalar(inc.count()))
     if n_inc == 0:
         return unavailable("The store's use-of-force table is empty.")
-    from_call = inc.from_call if "from_call" in inc.columns else ibis.null("boolean")
-    inc = inc.mutate(from_call=from_call)
+    inc = inc.mutate(from_call=inc.from_call if "from_call" in inc.columns else ibis.null("boolean"))
+    numbers, tables, findings = _force_alone(inc, n_inc)
+    t = with_eligible(classified)
+    tables["joinability"] = _joinability(t, inc)
+    pairs, method = link_force(t, force)
+    numbers["join_method"] = method
+    if method == "none":
+        return _unlinked(t, numbers, tables, findings)
+    return _linked(t, pairs, method, n_inc, numbers, tables, findings)
+
+
+def _force_alone(inc: ir.Table, n_inc: int) -> tuple[dict, dict, list]:
+    """What the force data say without any call: incidents and the share from calls, per source and district."""
 
     def overview(cols):
         g = inc.group_by(cols).aggregate(
@@ -135,24 +146,28 @@ def use_of_force(classified: ir.Table, force: ir.Table | None) -> dict[str, Any]
         )
         for r in by_source.itertuples()
     ]
+    return numbers, tables, findings
 
-    t = with_eligible(classified)
-    tables["joinability"] = _joinability(t, inc)
-    pairs, method = link_force(t, force)
-    numbers["join_method"] = method
-    if method == "none":
-        numbers["force_incidents_linked"] = 0
-        calls_desc = "; ".join(f"{r.source} {_span(r.first_date, r.last_date)}" for r in _call_sources(t).itertuples())
-        force_desc = "; ".join(f"{r.source} {_span(r.first_date, r.last_date)}" for r in by_source.itertuples())
-        headline = (
-            f"No force incident could be linked to a call: the calls are from {calls_desc or 'no source'}, the force data "
-            f"from {force_desc}. Linking needs calls and force from the same city and period (by CAD event number, or "
-            f"by beat and time). What the force data alone say: {pct(share(from_calls, known))} of {known:,} incidents "
-            f"with a known activity arose from calls for service."
-        )
-        findings.insert(0, "Force rates per call type and the share of force that began as eligible calls need calls and force from the same city and period; the joinability table says, per force source, what it would take.")
-        return section(headline, findings=findings, numbers=numbers, tables=tables)
 
+def _unlinked(t: ir.Table, numbers: dict, tables: dict, findings: list) -> dict[str, Any]:
+    """The section when no incident links to a call: say why, and what the force data alone support."""
+    by_source = tables["force_by_source"]
+    known = int((by_source["incidents"] - by_source["activity_unknown"]).sum())
+    numbers["force_incidents_linked"] = 0
+    calls_desc = "; ".join(f"{r.source} {_span(r.first_date, r.last_date)}" for r in _call_sources(t).itertuples())
+    force_desc = "; ".join(f"{r.source} {_span(r.first_date, r.last_date)}" for r in by_source.itertuples())
+    headline = (
+        f"No force incident could be linked to a call: the calls are from {calls_desc or 'no source'}, the force data "
+        f"from {force_desc}. Linking needs calls and force from the same city and period (by CAD event number, or "
+        f"by beat and time). What the force data alone say: {pct(share(numbers['force_from_calls_for_service'], known))} of {known:,} incidents "
+        f"with a known activity arose from calls for service."
+    )
+    findings.insert(0, "Force rates per call type and the share of force that began as eligible calls need calls and force from the same city and period; the joinability table says, per force source, what it would take.")
+    return section(headline, findings=findings, numbers=numbers, tables=tables)
+
+
+def _linked(t: ir.Table, pairs: ir.Table, method: str, n_inc: int, numbers: dict, tables: dict, findings: list) -> dict[str, Any]:
+    """The section when incidents link to calls: force per 1,000 dispatched calls by category, type, eligibility."""
     dispatched = t.filter(t.dispatched_at.notnull()) if non_null(t, "dispatched_at") else t
     denom_note = "dispatched calls" if non_null(t, "dispatched_at") else "calls (the source has no dispatch time)"
     linked = dispatched.left_join(pairs, dispatched.call_id == pairs.call_id)
