@@ -145,3 +145,34 @@ def test_offset_test_is_the_regex(values, start):
     arr = pa.array(["x"] * start + values, type=pa.string()).slice(start)
     expected = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _OFFSET), False))
     assert (_offset_at_end(arr) == expected).all()
+
+
+@pytest.mark.parametrize("tz", ["America/New_York", "Europe/London", "Australia/Lord_Howe"])
+def test_local_times_after_2037_follow_the_zones_rule(tz):
+    """pyarrow ignores the rule after the tz database's last listed transition (2037); the expected
+    instants come from Python's zoneinfo, value by value: every 20 minutes of 2048 and 2061 (their
+    gaps and overlaps included) and of 2037 (the last listed year)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    walls = pd.date_range("2037-01-01", "2037-12-31", freq="20min").append(
+        pd.date_range("2048-01-01", "2048-12-31", freq="20min")).append(pd.date_range("2061-01-01", "2061-12-31", freq="20min"))
+    local = pa.array(walls.values.astype("datetime64[us]"))
+    expected, expected_local = [], []
+    for w in walls.to_pydatetime():
+        a = w.replace(tzinfo=zone, fold=0)  # the earlier instant of an ambiguous time
+        back = a.astimezone(dt.timezone.utc).astimezone(zone)
+        if back.replace(tzinfo=None) != w:  # in a gap: the gap's end, the first instant whose wall clock is later
+            u = w.replace(tzinfo=zone, fold=1).astimezone(dt.timezone.utc)
+            while (u + dt.timedelta(minutes=1)).astimezone(zone).replace(tzinfo=None) <= w:
+                u += dt.timedelta(minutes=1)
+            u += dt.timedelta(minutes=1)
+            back = u.astimezone(zone)
+        expected.append(back.astimezone(dt.timezone.utc).replace(tzinfo=None))
+        expected_local.append(back.replace(tzinfo=None))
+    for convert in (localise, localise_rows):
+        utc, local_final, _, _ = convert(local, pa.nulls(len(local), pa.timestamp("us", tz="UTC")), tz)
+        got = pd.to_datetime(np.asarray(utc.cast(pa.int64())), unit="us")
+        assert list(got) == expected, convert.__name__
+        assert list(pd.to_datetime(np.asarray(local_final.cast(pa.int64())), unit="us")) == expected_local, convert.__name__

@@ -31,6 +31,12 @@ _US = pa.timestamp("us")
 _UTC = pa.timestamp("us", tz="UTC")
 _HOUR = 3_600_000_000
 _MAX_HOURS = 1_000_000  # a batch spanning more local hours (114 years) is converted row by row
+# pyarrow's time-zone code reads only the zone's listed transitions, which the tz database writes
+# up to 2037, and ignores the rule that follows them (the TZif footer): a June 2048 time in New
+# York came out an hour off (EST, not EDT), found by the 10M benchmark, whose calls run to 2062.
+# Times from 2038 on are converted by pandas, which follows the rule (checked against zoneinfo).
+_LAST_LISTED = int(np.datetime64("2038-01-01", "us").astype(np.int64))
+_DAY = 24 * _HOUR
 
 # Directive → (pattern where pandas reads one or two digits, pattern for pandas' ISO path).
 # Each is a subset of pandas' TimeRE pattern for the directive; ranges that pandas or strptime
@@ -259,17 +265,49 @@ def localise(local: pa.Array, instant: pa.Array, tz: str):
 
 def _offsets(wall: np.ndarray, tz: str, ambiguous: str) -> np.ndarray:
     """Wall clock minus UTC (µs) of local times ``wall``, a nonexistent one read as the gap's end."""
-    utc = pc.assume_timezone(pa.array(wall, type=pa.int64()).cast(_US), tz, ambiguous=ambiguous, nonexistent="latest")
+    utc = _assume(pa.array(wall, type=pa.int64()).cast(_US), tz, ambiguous)
     return wall - np.asarray(utc.cast(pa.int64()))
 
 
 def localise_rows(local: pa.Array, instant: pa.Array, tz: str):
     """:func:`localise` computed value by value (the definition the hour table must match)."""
-    early = pc.assume_timezone(local, tz, ambiguous="earliest", nonexistent="latest")
-    late = pc.assume_timezone(local, tz, ambiguous="latest", nonexistent="latest")
+    early = _assume(local, tz, "earliest")
+    late = _assume(local, tz, "latest")
     amb = np.asarray(pc.fill_null(pc.not_equal(early, late), False))
-    back = pc.local_timestamp(early)
+    back = _local_of(early, tz)
     nonexist = np.asarray(pc.fill_null(pc.not_equal(back, local), False))
     utc = pc.coalesce(early.cast(_UTC), instant)
-    local_final = pc.local_timestamp(utc.cast(pa.timestamp("us", tz=tz)))
+    local_final = _local_of(utc, tz)
     return utc, local_final, amb, nonexist
+
+
+def _assume(local: pa.Array, tz: str, ambiguous: str) -> pa.Array:
+    """Naive local → instants (``timestamp[us, tz]``); a nonexistent time → the gap's end."""
+    out = pc.assume_timezone(local, tz, ambiguous=ambiguous, nonexistent="latest")
+    valid = np.asarray(pc.is_valid(local))
+    wall = np.asarray(local.cast(pa.int64()).fill_null(0))
+    idx = np.flatnonzero(valid & (wall >= _LAST_LISTED))
+    if not idx.size:
+        return out
+    walls, dst = pd.DatetimeIndex(wall[idx].astype("datetime64[us]")), np.full(idx.size, ambiguous == "earliest")
+    # pandas' shift_forward moves a time in a gap one hour on, wrong for Lord Howe's half-hour
+    # gap; shift_backward gives the last instant before the gap, one microsecond before its end
+    later = walls.tz_localize(tz, ambiguous=dst, nonexistent="shift_backward").tz_convert("UTC").tz_localize(None)
+    in_gap = walls.tz_localize(tz, ambiguous=dst, nonexistent="NaT").isna()
+    v = np.array(out.cast(pa.int64()).fill_null(0))
+    v[idx] = later.values.astype("datetime64[us]").astype(np.int64) + in_gap
+    return pa.array(v, type=pa.int64(), mask=~valid).cast(pa.timestamp("us", tz=tz))
+
+
+def _local_of(instant: pa.Array, tz: str) -> pa.Array:
+    """Instants → naive local wall clock in ``tz`` (pandas from 2038 on, as in :func:`_assume`)."""
+    out = pc.local_timestamp(instant.cast(pa.timestamp("us", tz=tz)))
+    valid = np.asarray(pc.is_valid(instant))
+    at = np.asarray(instant.cast(pa.int64()).fill_null(0))
+    idx = np.flatnonzero(valid & (at >= _LAST_LISTED - _DAY))
+    if not idx.size:
+        return out
+    later = pd.DatetimeIndex(at[idx].astype("datetime64[us]")).tz_localize("UTC").tz_convert(tz).tz_localize(None)
+    v = np.array(out.cast(pa.int64()).fill_null(0))
+    v[idx] = later.values.astype("datetime64[us]").astype(np.int64)
+    return pa.array(v, type=pa.int64(), mask=~valid).cast(_US)
