@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "altresponse"
@@ -129,7 +128,7 @@ def _sizes():
 
 def test_no_file_over_the_limit_unless_listed():
     files, _ = _sizes()
-    over = {k: n for k, n in files.items() if n > MAX_FILE_LINES and not k.startswith("altresponse/report/")}
+    over = {k: n for k, n in files.items() if n > MAX_FILE_LINES}
     assert set(over) - set(FILE_ALLOW) == set(), over
     fixed = [k for k, why in FILE_ALLOW.items() if why != _OTHERS and files.get(k, 0) <= MAX_FILE_LINES]
     assert fixed == [], "fixed: take it off FILE_ALLOW"
@@ -138,12 +137,12 @@ def test_no_file_over_the_limit_unless_listed():
 def test_no_function_over_the_limit_unless_listed():
     _, functions = _sizes()
     over = {k: n for k, n in functions.items() if n > MAX_FUNCTION_LINES}
-    over = {k: n for k, n in over.items() if not k.startswith(("altresponse/report/", "altresponse/classify.py", "altresponse/config.py"))}
     assert set(over) - set(FUNCTION_ALLOW) == set(), over
     fixed = [k for k, why in FUNCTION_ALLOW.items() if not why.startswith(_OTHERS) and functions.get(k, 0) <= MAX_FUNCTION_LINES]
     assert fixed == [], "fixed: take it off FUNCTION_ALLOW"
 
 
-@pytest.mark.parametrize("reason", sorted(set(FILE_ALLOW.values()) | set(FUNCTION_ALLOW.values())))
-def test_every_allowance_says_why(reason):
-    assert len(reason) > 20
+def test_every_allowance_says_why():
+    # a loop, not a parametrisation: with both lists empty (as now) a parametrised test is skipped
+    for reason in set(FILE_ALLOW.values()) | set(FUNCTION_ALLOW.values()):
+        assert len(reason) > 20, reason
