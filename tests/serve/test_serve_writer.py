@@ -90,7 +90,9 @@ def test_sqlite_log_stays_bounded_under_sustained_writes(tmp_path, monkeypatch):
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() > 0  # other connections keep the default
     engine.dispose()
     print(f"log high-water mark: {wal_pages} pages")
-    assert wal_pages < 600, f"log grew to {wal_pages} pages: checkpoints are not keeping up"
+    # measured: 263 pages on a quiet machine, 634 with the whole suite running beside it (the thread
+    # runs late), 1,981 without the RESTART (passive checkpoints alone never catch up), ~1,500 with none
+    assert wal_pages < 1000, f"log grew to {wal_pages} pages: checkpoints are not keeping up"
 
 
 @pytest.mark.parametrize("value", [{"a": 1}, [1, 2], "text", None])
