@@ -3,7 +3,8 @@
 :func:`create_app` takes a :class:`ServeConfig`, refuses an un-migrated database, loads the
 program, its compiled rule tree, the type map, the beats and the premise history, and returns
 the app. Routes: :mod:`altresponse.serve.routes` (API) and :mod:`altresponse.serve.screens` (two web pages);
-errors and the body limit: :mod:`altresponse.serve.http`.
+errors and the body limit: :mod:`altresponse.serve.http`; the lean path for ``POST /v1/triage``:
+:mod:`altresponse.serve.lean`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class ServeConfig:
     typemap: str = "durham"
     as_of: dt.date | None = None
     fernet_keys: str | None = None  # None: read ALTRESPONSE_FERNET_KEY from the environment
+    lean_triage: bool = True  # False: POST /v1/triage through FastAPI alone (for comparing the two)
 
 
 def create_app(config: ServeConfig) -> FastAPI:
@@ -78,6 +80,10 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.state.keys = KeyStore(engine)
     app.state.writer = GroupWriter(engine)
     app.state.triage = Triage(program, tree, typemap, beats=beats, premises=premises)
+    if config.lean_triage:
+        from .lean import LeanTriage
+
+        app.add_middleware(LeanTriage)  # inside the body limit (added next: the last added runs first)
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     add_error_handlers(app)
     add_routes(app)

@@ -56,7 +56,7 @@ class BodyLimit:
         while True:
             msg = await receive()
             if msg["type"] != "http.request":
-                return await self.app(scope, _replay([msg], receive), send)
+                return await self.app(scope, replay([msg], receive), send)
             chunks.append(msg.get("body", b""))
             size += len(chunks[-1])
             if size > self.limit:
@@ -64,10 +64,11 @@ class BodyLimit:
             if not msg.get("more_body", False):
                 break
         body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-        return await self.app(scope, _replay([body], receive), send)
+        return await self.app(scope, replay([body], receive), send)
 
 
-def _replay(messages: list, receive):
+def replay(messages: list, receive):
+    """A receive that gives ``messages`` first (a body already read), then the real ones."""
     async def replayed():
         return messages.pop(0) if messages else await receive()
 

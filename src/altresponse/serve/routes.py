@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from .auth import Principal, requires
-from .db import Encoded, new_id
 from .followups import Conflict, FollowupPatch, ReferralRequest, open_referral, patch, queue
 from .followups import get as get_followup
 from .http import error_responses
 from .triage import FieldError, OutcomeRequest, TriageRequest
-from .triage_store import decision_rows
+from .triage_store import record_decision
+
+
+TRIAGE_ROLES = requires("call_taker")  # one instance: the route's dependency, also awaited by the lean path
 
 
 def add_routes(app: FastAPI) -> None:
@@ -29,17 +30,11 @@ def add_triage_routes(app: FastAPI) -> None:
 
     @app.post("/v1/triage", status_code=201, tags=["triage"], responses={**error_responses(), 201: {"description": "The recommendation"}},
               response_model=None)
-    async def triage(body: TriageRequest, request: Request, who: Principal = Depends(requires("call_taker"))) -> Response:
+    async def triage(body: TriageRequest, request: Request, who: Principal = Depends(TRIAGE_ROLES)) -> Response:
         """Recommend a response for a call; the decision is on disk before this answers."""
-        state = request.app.state
-        now = dt.datetime.now(dt.UTC)
-        doc = state.triage.decide(body, now)
-        doc = {"decision_id": new_id(), **doc, "recorded_at": now.isoformat()}
-        # Encoded here, once, for the response and the audit row alike: the document is plain JSON
-        # types already (the hot path skips re-validation).
-        text = json.dumps(doc)
-        await state.writer.write(decision_rows(state, who, body, doc, now, output=Encoded(text)))
-        return Response(text, status_code=201, media_type="application/json")
+        # The lean ASGI path (serve/lean.py) answers well-formed requests with this same function
+        # and hands everything else here: this declaration is the contract and the error path.
+        return Response(await record_decision(request.app.state, who, body), status_code=201, media_type="application/json")
 
     @app.get("/v1/triage/{decision_id}", tags=["triage"], responses=error_responses(404))
     def get_decision(decision_id: str, request: Request, who: Principal = Depends(requires("call_taker", "analyst"))) -> dict:

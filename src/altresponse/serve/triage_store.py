@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import select
 
 from .audit import audit_row
-from .db import audit, decisions, outcomes
+from .db import Encoded, audit, decisions, new_id, outcomes
 from .followups import utc
 from .triage import FieldError, OutcomeRequest, TriageRequest
+
+
+async def record_decision(state, who, body: TriageRequest) -> str:
+    """Decide ``body``, write the decision and its audit row, and return the response's JSON text.
+
+    The one implementation of ``POST /v1/triage``: the FastAPI route and the lean ASGI path both
+    call it. The rows are on disk when it returns.
+
+    Raises
+    ------
+    FieldError
+        From :meth:`Triage.decide`, before anything is written.
+    """
+    now = dt.datetime.now(dt.UTC)
+    doc = state.triage.decide(body, now)
+    doc = {"decision_id": new_id(), **doc, "recorded_at": now.isoformat()}
+    # Encoded here, once, for the response and the audit row alike: the document is plain JSON
+    # types already (the hot path skips re-validation).
+    text = json.dumps(doc)
+    await state.writer.write(decision_rows(state, who, body, doc, now, output=Encoded(text)))
+    return text
 
 
 def decision_rows(state, who, body: TriageRequest, doc: dict, now: dt.datetime, *, output=None) -> list:
