@@ -107,3 +107,37 @@ def test_encoded_json_round_trips_like_plain_json(migrated, value):
     finally:
         engine.dispose()
     assert got == [value, value]
+
+
+def test_writer_stores_what_sqlalchemy_would(migrated):
+    """The writer skips SQLAlchemy's execute but not its conversions: the same group, written both ways, is stored alike."""
+    from sqlalchemy import text
+
+    engine = make_engine(migrated)
+    at = dt.datetime(2024, 6, 4, 10, 30, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+
+    def group(did):
+        rows = _group()
+        rows[0][1].update(id=did, created_at=at, received_at=at.astimezone(dt.UTC), care_eligible=True, narrative_enc="gAAAA-token")
+        table, values = audit_row(None, "triage", did, input={"beat": "111", "answers": {"weapon": None}, "n": 1.5},
+                                  output=Encoded(json.dumps(OUTPUT)), at=at)
+        return [rows[0], (table, {**values, "key_id": "k1", "role": "call_taker"})]
+
+    ids = [str(uuid.uuid4()), str(uuid.uuid4())]
+    writer = GroupWriter(engine)
+    try:
+        writer.write_sync(group(ids[0]))
+    finally:
+        writer.close()
+    with engine.begin() as conn:
+        for table, values in group(ids[1]):
+            conn.execute(table.insert(), [values])
+    stored = []
+    with engine.connect() as conn:
+        for did in ids:
+            dec = conn.execute(text("SELECT * FROM decisions WHERE id = :i"), {"i": did}).mappings().one()
+            aud = conn.execute(text("SELECT * FROM audit WHERE entity_id = :i"), {"i": did}).mappings().one()
+            stored.append(({k: v for k, v in dec.items() if k != "id"}, {k: v for k, v in aud.items() if k not in ("seq", "entity_id")}))
+    engine.dispose()
+    assert stored[0] == stored[1]
+    assert stored[0][1]["input"] is not None and stored[0][0]["care_eligible"] in (True, 1)

@@ -63,6 +63,7 @@ class GroupWriter:
         self._sqlite = engine.dialect.name == "sqlite"
         self._conn: Connection | None = None
         self._last = 1  # size of the last batch
+        self._statements: dict[tuple, _Statement] = {}
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="altresponse-writer", daemon=True)
@@ -158,19 +159,49 @@ class GroupWriter:
 
     def _insert(self, groups: list[Rows]) -> None:
         # Insert table by table in the order first seen (decisions before the outcomes that
-        # reference them), each as one executemany.
-        by_table: dict[Table, list[dict]] = {}
+        # reference them), each as one executemany on the driver's cursor: SQLAlchemy compiles
+        # each statement and converts each value (its own bind processors, see _Statement), but
+        # its per-execute machinery, which cost more than the insert itself, is skipped.
+        by_shape: dict[tuple, list[dict]] = {}
         for rows in groups:
             for table, values in rows:
-                by_table.setdefault(table, []).append(values)
+                by_shape.setdefault((table, tuple(values)), []).append(values)
         conn = self._connection()
         try:
             with conn.begin():
-                for table, values in by_table.items():
-                    conn.execute(table.insert(), values)
+                cursor = conn.connection.cursor()
+                try:
+                    for shape, values in by_shape.items():
+                        stmt = self._statements.get(shape) or self._statements.setdefault(shape, _Statement(*shape, conn.dialect))
+                        cursor.executemany(stmt.sql, [stmt.params(v) for v in values])
+                finally:
+                    cursor.close()
         except Exception:
             self._drop()  # a lost or broken connection must not poison the next batch
             raise
+
+
+class _Statement:
+    """One table's INSERT for one set of columns, compiled once by SQLAlchemy for the dialect.
+
+    ``params`` converts a row as SQLAlchemy's own execution would (the compiled statement's bind
+    processors: SQLite's date-time text, JSON through the engine's serializer, booleans), in the
+    order or with the names the driver's paramstyle wants.
+    """
+
+    def __init__(self, table: Table, columns: tuple, dialect):
+        compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+        self.sql = compiled.string
+        procs = compiled._bind_processors
+        names = compiled.positiontup if compiled.positional else list(compiled.binds)
+        if sorted(names) != sorted(columns):  # bind names are the column keys here; say so if that ever changes
+            msg = f"{table.name}: compiled binds {names} are not the columns {list(columns)}"
+            raise ValueError(msg)
+        spec = [(n, procs.get(n)) for n in names]
+        if compiled.positional:
+            self.params = lambda v: tuple(v[n] if p is None else p(v[n]) for n, p in spec)
+        else:
+            self.params = lambda v: {n: v[n] if p is None else p(v[n]) for n, p in spec}
 
 
 def _settle(batch: list, outcomes: list[Exception | None]) -> None:
