@@ -2,7 +2,7 @@
 and GET /healthz on the same server, in the same run, and their ratio.
 
 Run: PYTHONPATH=src .venv/bin/python benchmarks/serve_load.py [--seconds 5] [--connections 4,8,16,32]
-     [--baseline-src DIR] [--db-dir DIR]
+     [--baseline-src DIR] [--db-dir DIR] [--bare]
 It ingests the bundled Durham sample into a temporary store, migrates a SQLite database (on disk,
 WAL, synchronous=FULL: a 201 means the decision is on disk), starts `altresponse serve` in a
 subprocess and drives it with `wrk` (Debian) — one client thread, so the 2-core machine keeps a
@@ -13,7 +13,8 @@ the ratio, and the 1-minute load average; then the in-process path (Triage.decid
 premise history, rules) in calls per wall and per CPU second.
 --baseline-src DIR (e.g. `git archive COMMIT src | tar -x -C DIR`, give DIR/src) also serves that
 source tree, with its own database, and measures it interleaved with this one: before and after
-side by side under the same load.
+side by side under the same load. --bare also serves a bare ASGI health check (no FastAPI, same
+uvicorn settings) and measures it at each concurrency: what HTTP alone costs on this machine.
 Targets (issue 9): triage >= 1,000 req/s, p99 < 10 ms, >= 60% of healthz throughput;
 in-process >= 100,000 calls/s. Everything is bounded: each wrk run lasts --seconds, and the
 servers are killed at the end.
@@ -175,6 +176,37 @@ def start_server(src: Path, store: Path, url: str, fernet: str):
     raise RuntimeError(f"server from {src} did not start in 60 s")
 
 
+BARE = """
+import sys, uvicorn
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"11"), (b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": b'{"ok":true}'})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+
+
+def start_bare():
+    """A bare ASGI health check under the same uvicorn settings (no FastAPI): what HTTP alone costs."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", BARE, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base, timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("bare ASGI server did not start in 30 s")
+
+
 def stop(server) -> None:
     server.send_signal(signal.SIGTERM)
     try:
@@ -209,6 +241,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--connections", default="4,8,16,32", help="Comma-separated wrk connection counts, each run in turn.")
     ap.add_argument("--baseline-src", type=Path, default=None, help="Also serve this source tree (its src/ folder), interleaved.")
+    ap.add_argument("--bare", action="store_true", help="Also measure a bare ASGI health check (no FastAPI) at each concurrency.")
     ap.add_argument("--db-dir", type=Path, default=None, help="Where the SQLite files go (default: a temp dir on disk).")
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -225,7 +258,7 @@ def main() -> int:
     ingest(CALLS, "durham", store)
     docs = bodies()
     trees = {"this": REPO / "src"} | ({"baseline": args.baseline_src.resolve()} if args.baseline_src else {})
-    servers, results = {}, []
+    servers, results, bare = {}, [], None
     try:
         for label, src in trees.items():
             url = f"sqlite:///{tmp / (label + '.sqlite')}"
@@ -233,6 +266,7 @@ def main() -> int:
             proc, base = start_server(src, store, url, new_key())
             servers[label] = (proc, base, url, wrk_script(tmp / f"{label}.lua", key, docs))
             run_wrk(f"{base}/healthz", 2, 8, None)  # warm-up
+        bare = start_bare() if args.bare else None
         for c in conns:
             for label, (proc, base, _, script) in servers.items():
                 ps = psutil.Process(proc.pid)
@@ -241,10 +275,16 @@ def main() -> int:
                 triage["load"] = os.getloadavg()[0]
                 results.append((label, c, health, triage))
                 report(label, c, health, triage)
+            if bare:
+                r = _with_cpu(psutil.Process(bare[0].pid), lambda: run_wrk(f"{bare[1]}/healthz", args.seconds, c, None))
+                print(f"[bare ASGI] {c} connections: GET /healthz {r['rps']:7,.0f} req/s   p99 {r['p99_ms']:7.2f} ms   "
+                      f"server CPU {r['cpu_us']:5.0f} µs/request   (load average {os.getloadavg()[0]:.2f})")
         stored = {label: triage_rows(url) for label, (_, _, url, _) in servers.items()}
     finally:
         for proc, *_ in servers.values():
             stop(proc)
+        if bare:
+            stop(bare[0])
     ips, ips_cpu = in_process(docs, store)
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"machine: {os.cpu_count()} cores; wrk: 1 thread, {args.seconds} s per endpoint and concurrency; "
