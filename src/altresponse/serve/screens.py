@@ -8,6 +8,7 @@ each page needs the same role as the API it stands for.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from importlib import resources
 
 from fastapi import Depends, FastAPI, Form, Request
@@ -15,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from .auth import COOKIE, Principal, requires
-from .db import new_id
 from .triage import FieldError, TriageRequest
 
 PRIORITIES = (1, 2, 3, 4, 5)
@@ -64,17 +64,15 @@ def add_screens(app: FastAPI) -> None:
 
     @app.post("/call", include_in_schema=False)
     async def call_submit(request: Request, who: Principal = Depends(requires("call_taker"))) -> HTMLResponse:
-        from .triage_store import decision_rows
+        from .triage_store import record_decision
 
         form = dict(await request.form())
         try:
             body = _triage_from_form(form)
-            now = dt.datetime.now(dt.UTC)
-            doc = app.state.triage.decide(body, now)
+            # The API's own decide-and-write, so the screen and POST /v1/triage cannot drift apart.
+            doc = json.loads(await record_decision(app.state, who, body))
         except FieldError as exc:
             return render(app, "call.html", 422, **_call_ctx(app), form=form, error=str(exc), result=None)
-        doc = {"decision_id": new_id(), **doc, "recorded_at": now.isoformat()}
-        await app.state.writer.write(decision_rows(app.state, who, body, doc, now))
         return render(app, "call.html", 201, **_call_ctx(app), form={}, error=None, result=doc)
 
     @app.get("/queue", include_in_schema=False)
