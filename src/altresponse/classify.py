@@ -97,7 +97,7 @@ def classify(
     # Hours are the program's wall clock: calls from a source in another zone are converted
     # for the rules, and their own local times restored afterwards (clock.py).
     facts = facts.mutate(clk_src_local=facts.received_local.cast("timestamp"), clk_src_date=facts.received_date.cast("date"))
-    facts, _ = on_program_clock(facts, prog.timezone)
+    facts, _ = on_program_clock(facts, prog.timezone, source=calls)  # zones and span from the raw calls: one cheap scan
     facts = facts.mutate(
         priority=facts.priority.cast("int64"),
         beat=facts.beat.cast("string"),
