@@ -28,6 +28,7 @@ from ibis.backends.sql import SQLBackend  # noqa: E402
 IMPORT_IBIS = time.perf_counter() - T0
 TERMINALS = ("execute", "to_pyarrow", "to_pyarrow_batches", "to_parquet", "create_table", "raw_sql")
 stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+each: list[tuple[str, str, float, float]] = []  # --each: (where, caller line, wall s, CPU s) per query
 _depth = [0]
 
 
@@ -49,7 +50,7 @@ def _wrap(cls, name: str, kind: str):
     def wrapper(self, *args, **kwargs):
         outer = _depth[0] == 0  # execute() compiles inside: count the query once, at the outside
         _depth[0] += 1
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = None
         try:
             result = original(self, *args, **kwargs)
@@ -61,11 +62,22 @@ def _wrap(cls, name: str, kind: str):
                 s["compile_s"] += dt
                 s["compiles"] += 1
                 s["windowed"] += " OVER (" in str(result)  # the SQL runs a window function
+            if outer and kind == "query":
+                each.append((_where(), _caller(), dt, time.process_time() - c))
             if outer:
                 s["wall_s"] += dt
                 s["queries"] += kind == "query"
 
     setattr(cls, name, wrapper)
+
+
+def _caller() -> str:
+    """The innermost altresponse frame that sent the query (file:line function)."""
+    for frame in reversed(traceback.extract_stack()):
+        f = frame.filename.replace("\\", "/")
+        if "/altresponse/" in f:
+            return f"{f.split('/altresponse/')[-1]}:{frame.lineno} {frame.name}"
+    return "?"
 
 
 def _wrap_section(module, name: str, label: str) -> None:
@@ -88,6 +100,7 @@ def main() -> int:
     parser.add_argument("--store", required=True)
     parser.add_argument("--program", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--each", action="store_true", help="also print every query: section, caller, wall and CPU seconds")
     args = parser.parse_args()
     for name in TERMINALS:
         _wrap(Backend, name, "query")
@@ -120,6 +133,10 @@ def main() -> int:
           f" {1000 * tot['compile_s'] / max(tot['compiles'], 1):>10.0f} {int(tot['windowed']):>8}")
     print("  (section s = the whole section function, wall; cpu s = its CPU seconds, all threads; engine s = inside the backend's calls, Ibis compile included;")
     print("   windowed = compiled queries whose SQL has a window function, OVER (...))")
+    if args.each:
+        print("\n  every query (wall s, CPU s of the process, section, the altresponse line that sent it):")
+        for where, caller, wall_s, cpu_s in each:
+            print(f"  {wall_s:6.2f} {cpu_s:6.2f}  {where:<24} {caller}")
     return 0
 
 

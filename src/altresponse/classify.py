@@ -97,7 +97,7 @@ def classify(
     # Hours are the program's wall clock: calls from a source in another zone are converted
     # for the rules, and their own local times restored afterwards (clock.py).
     facts = facts.mutate(clk_src_local=facts.received_local.cast("timestamp"), clk_src_date=facts.received_date.cast("date"))
-    facts, _ = on_program_clock(facts, prog.timezone)
+    facts, _ = on_program_clock(facts, prog.timezone, source=calls)  # zones and span from the raw calls: one cheap scan
     facts = facts.mutate(
         priority=facts.priority.cast("int64"),
         beat=facts.beat.cast("string"),
@@ -195,22 +195,19 @@ def premise_events(calls: ir.Table, tree: RuleTree, *, typemap=None) -> ir.Table
 
 
 def _with_premise_history(t: ir.Table, tree: RuleTree, force: ir.Table | None) -> ir.Table:
-    t = t.mutate(_loc=location_key(t), _ts=_instant(t), _violent=violent_flag(t, tree))
     # The window runs over a narrow projection and joins back on call_id: over the full-width
-    # table it held every column of every call in memory (10M calls: 7.5 GB).
-    k = t.select("call_id", "_loc", "_ts", "_violent")
+    # table it held every column of every call in memory (10M calls: 7.5 GB). The premise key,
+    # instant and violent flag (two regular expressions over the text) are computed on the
+    # narrow side only: on the wide side too they cost ~1 s of CPU per 1M calls (issue 14).
+    k = t.select("call_id", _loc=location_key(t), _ts=_instant(t), _violent=violent_flag(t, tree))
     w = ibis.window(group_by=k._loc, order_by=k._ts, preceding=ibis.interval(days=LOOKBACK_DAYS), following=0)
     prior = k._violent.sum().over(w) - k._violent
-    k = k.select(
-        _pid=k.call_id,
-        premise_violence=ibis.ifelse(k._loc.isnull() | k._ts.isnull(), ibis.null("int64"), prior.cast("int64")),
+    undated = k._loc.isnull() | k._ts.isnull()
+    history = k.select(
+        _pid=k.call_id, _loc=k._loc, _ts=k._ts, premise_violence=ibis.ifelse(undated, ibis.null("int64"), prior.cast("int64"))
     )
-    t = t.left_join(k, t.call_id == k._pid).drop("_pid")
-    if force is None:
-        t = t.mutate(premise_force=ibis.null("int64"))
-    else:
-        t = _join_force(t, force)
-    return t.drop("_loc", "_ts", "_violent")
+    history = _with_force(history, force) if force is not None else history.mutate(premise_force=ibis.null("int64"))
+    return t.left_join(history.drop("_loc", "_ts"), t.call_id == history._pid).drop("_pid")
 
 
 FORCE_DATE_COLUMNS = ("occurred_local", "occurred_at", "occurred_date", "incident_date", "received_local", "received_date", "date")
@@ -244,15 +241,16 @@ def force_points(force: ir.Table) -> tuple[ir.Table, bool]:
     return f.select(_floc=location_key(f), _fts=fts, _fid=fid if fid is not None else ibis.null("string")), fid is not None
 
 
-def _join_force(t: ir.Table, force: ir.Table) -> ir.Table:
+def _with_force(history: ir.Table, force: ir.Table) -> ir.Table:
+    """``history`` (one row per call: ``_pid``, ``_loc``, ``_ts``) plus ``premise_force``."""
     f, has_id = force_points(force)
-    keys = t.select(_cid=t.call_id, _loc=t._loc, _ts=t._ts)
+    keys = history.select(_cid=history._pid, _loc=history._loc, _ts=history._ts)
     j = keys.join(
         f,
         [keys._loc == f._floc, f._fts < keys._ts, f._fts >= keys._ts - ibis.interval(days=LOOKBACK_DAYS)],
     )
     counts = j.group_by("_cid").aggregate(_nforce=j._fid.nunique() if has_id else j._fts.count())
-    out = t.left_join(counts, t.call_id == counts._cid)
+    out = history.left_join(counts, history._pid == counts._cid)
     out = out.mutate(
         premise_force=ibis.ifelse(out._loc.isnull() | out._ts.isnull(), ibis.null("int64"), out._nforce.fill_null(0).cast("int64"))
     )

@@ -29,8 +29,12 @@ def zones(calls: ir.Table) -> list[str]:
     return sorted(z for z in found if z)
 
 
-def on_program_clock(calls: ir.Table, zone: str) -> tuple[ir.Table, dict]:
+def on_program_clock(calls: ir.Table, zone: str, *, source: ir.Table | None = None) -> tuple[ir.Table, dict]:
     """``calls`` with ``received_local``/``received_date`` on ``zone``'s clock, and a note.
+
+    ``source`` is the table the zones and the time span are read from (default ``calls``):
+    the raw calls ``calls`` was derived from, when ``calls`` is an expensive expression (in
+    classify, reading them from the typed calls with premise history ran that whole query twice).
 
     Returns
     -------
@@ -38,11 +42,12 @@ def on_program_clock(calls: ir.Table, zone: str) -> tuple[ir.Table, dict]:
         The table (unchanged when every call's ``source_tz`` is ``zone``) and a dict
         ``{"program": zone, "data": [zones], "converted": bool}`` for summaries.
     """
-    data = zones(calls)
+    src = calls if source is None else source
+    data = zones(src)
     note = {"program": zone, "data": data, "converted": False}
     if not data or data == [zone] or "received_at" not in calls.columns:
         return calls, note
-    span = calls.aggregate(lo=calls.received_at.min(), hi=calls.received_at.max()).to_pyarrow().to_pylist()[0]
+    span = src.aggregate(lo=src.received_at.min(), hi=src.received_at.max()).to_pyarrow().to_pylist()[0]
     if span["lo"] is None:
         return calls, note
     offsets = _offsets(zone, span["lo"], span["hi"])

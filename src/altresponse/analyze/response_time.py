@@ -45,7 +45,7 @@ def interval_columns(classified: ir.Table) -> ir.Table:
         *keep, "is_eligible",
         _self_init=(t.channel == "self_initiated").fill_null(False),
         **{f"_null_{name}": t[start].isnull() | t[end].isnull() for name, (start, end, _l) in INTERVALS.items()},
-        **{f"_raw_{name}": t[end].delta(t[start], unit="millisecond") / 1000.0 for name, (start, end, _l) in INTERVALS.items()},
+        **{f"_raw_{name}": _utc(t[end]).delta(_utc(t[start]), unit="millisecond") / 1000.0 for name, (start, end, _l) in INTERVALS.items()},
     )
     cols = {}
     for name in INTERVALS:
@@ -59,6 +59,16 @@ def interval_columns(classified: ir.Table) -> ir.Table:
         cols[f"{name}_status"] = status
         cols[f"{name}_seconds"] = ibis.ifelse(status == "valid", raw, ibis.null("float64"))
     return t.select(*keep, "is_eligible", **cols)
+
+
+def _utc(ts: ir.TimestampValue) -> ir.TimestampValue:
+    """``ts`` as naive UTC: the difference of two instants without the time-zone calendar.
+
+    Every engine's session runs in UTC (Ibis sets DuckDB's; ``engine.py`` sets Spark's), so the
+    cast keeps the instant; DuckDB's difference of zone-aware timestamps goes through ICU and cost
+    ~0.3 s of CPU per interval per 1M calls against ~0.15 s with the cast (issue 14).
+    """
+    return ts.cast("timestamp") if ts.type().timezone is not None else ts
 
 
 def interval_table(classified: ir.Table) -> ir.Table:
@@ -88,13 +98,17 @@ def _stats(wide: ir.Table, by: list[str], order: list[tuple[str, bool]] | None =
     aggs = {}
     for name in INTERVALS:
         sec = wide[f"{name}_seconds"]  # null unless valid
-        aggs.update({f"{name}__calls": sec.count(), f"{name}__median": sec.quantile(0.5), f"{name}__p90": sec.quantile(0.9)})
+        # both quantiles from one sort of the values (two quantile calls sorted twice: ~40% more CPU)
+        aggs.update({f"{name}__calls": sec.count(), f"{name}__q": sec.quantile([0.5, 0.9])})
     agg = wide.group_by(by).aggregate(**aggs) if by else wide.aggregate(**aggs)
     # groups with no valid interval at all have no row (as the long form, filtered to valid, had none)
     agg = agg.filter(ibis.or_(*[agg[f"{name}__calls"] > 0 for name in INTERVALS])).to_pandas()
     order = order or [(c, True) for c in by]
     parts = []
     for name in INTERVALS:
+        q = agg[f"{name}__q"]
+        agg[f"{name}__median"] = [None if v is None else v[0] for v in q]
+        agg[f"{name}__p90"] = [None if v is None else v[1] for v in q]
         part = agg[[*by, f"{name}__calls", f"{name}__median", f"{name}__p90"]]
         part = part.set_axis([*by, "calls", "median_seconds", "p90_seconds"], axis=1)
         part = part[part["calls"] > 0]
