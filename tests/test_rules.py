@@ -75,7 +75,6 @@ def test_engine_and_single_call_evaluator_agree(name, as_of, rows):
 
 
 _TREES: dict = {}
-_SQL: dict = {}
 
 
 def _tree(name, as_of):
@@ -85,25 +84,77 @@ def _tree(name, as_of):
 
 
 def _rendered(name, as_of):
-    """``tree.apply(table).to_pyarrow()`` with the tree's Ibis expression compiled once per tree
-    rather than once per example (compiling was about half of each example's CPU): the DuckDB
-    backend's own compile of the expression over a table named ``facts``, each example's rows bound
-    to that name, and the result read back as the backend's ``to_pyarrow`` reads it."""
-    from ibis.backends.duckdb.converter import DuckDBPyArrowData
+    # tree.apply(table).to_pyarrow(), the expression compiled once per tree (tests/_compiled.py)
+    from _compiled import compiled_once
 
-    if not _SQL:
-        _SQL["con"] = ibis.duckdb.connect()  # the backend's session settings (UTC time zone)
-    con = _SQL["con"]
-    if (name, as_of) not in _SQL:
-        expr = _tree(name, as_of).apply(ibis.table(ibis.schema(FACT_COLUMNS), name="facts"))
-        _SQL[name, as_of] = (expr, con.compile(expr))
-    expr, sql = _SQL[name, as_of]
+    return compiled_once(("rules", name, as_of), _tree(name, as_of).apply, FACT_COLUMNS)
 
-    def run(table):
-        con.con.register("facts", table.to_pyarrow())
-        try:
-            return expr.__pyarrow_result__(con.con.sql(sql).to_arrow_table(), data_mapper=DuckDBPyArrowData)
-        finally:
-            con.con.unregister("facts")
 
-    return run
+def test_single_call_decisions_durham():
+    tree = compile_program(PROGRAMS["durham-heart"])
+    base = {"canonical_type": "SUICTHRT", "category": "behavioral_health", "priority": 2, "type_desc": "SUICIDE THREAT",
+            "beat": "111", "received_date": dt.date(2022, 7, 5), "received_local": dt.datetime(2022, 7, 5, 10, 0)}
+    out = tree.evaluate(base)
+    assert (out["recommended_response"], out["recommended_rule"], out["risk_level"]) == ("crt", "crt.pilot", "low")
+    # with a weapon: excluded from the unarmed team, goes to Co-Response
+    out = tree.evaluate({**base, "narrative": "caller says he has a GUN"})
+    assert (out["eligible_crt"], out["eligible_rule_crt"]) == (False, "crt.weapon")
+    assert (out["recommended_response"], out["recommended_rule"], out["risk_level"], out["risk_rule"]) == (
+        "co_response", "co_response.pilot", "high", "risk.weapon_words")
+    # Saturday: the field team is off; the call-centre clinicians take it by phone
+    out = tree.evaluate({**base, "received_date": dt.date(2022, 7, 9), "received_local": dt.datetime(2022, 7, 9, 10, 0)})
+    assert (out["in_hours_crt"], out["recommended_response"], out["recommended_rule"]) == (False, "ccd", "ccd.pilot")
+    # unknown beat: in_area null, fallback
+    out = tree.evaluate({**base, "beat": None, "canonical_type": "TRESPASS", "category": "trespass"})
+    assert (out["in_area_crt"], out["recommended_response"], out["recommended_rule"]) == (None, "police", "crt.unknown_beat")
+    # before the first period: not operating, unless judged as of the pilot
+    old = {**base, "received_date": dt.date(2021, 7, 6), "received_local": dt.datetime(2021, 7, 6, 10, 0)}
+    assert tree.evaluate(old)["recommended_rule"] == "ccd.not_in_operation"
+    assert compile_program(PROGRAMS["durham-heart"], as_of=dt.date(2022, 6, 1)).evaluate(old)["recommended_rule"] == "crt.pilot"
+    # not eligible anywhere: default by category
+    out = tree.evaluate({**base, "canonical_type": "SICK", "category": "medical"})
+    assert (out["eligible"], out["recommended_response"], out["recommended_rule"]) == (False, "ems", "defaults.medical")
+
+
+def test_word_pattern_is_ascii_whole_word():
+    import re
+
+    rx = re.compile(word_pattern(["gun", "not breathing"]), re.ASCII)
+    assert rx.search("MAN WITH GUN") and rx.search("Not breathing")
+    assert not rx.search("GUNNAR") and not rx.search("begun")
+
+
+def test_every_condition_key_has_one_row_in_the_table():
+    # A new Condition key must get its row (fact + test), which gives both renderings.
+    assert set(CONDITION_KEYS) == set(Condition.model_fields)
+
+
+# Hand-computed cases, read off programs/durham-heart.yaml (not from either evaluator): both
+# renderings must give these, so they cannot agree on the same wrong answer.
+# Durham: crt takes SUICTHRT/TRESPASS/...; exclusion crt.weapon on the word flag "weapon";
+# risk.weapon_words -> high; the crt pilot runs weekdays 09:00-17:00 in 12 beats, ccd daily 09:00-17:00 citywide.
+_BASE = {"canonical_type": "SUICTHRT", "category": "behavioral_health", "priority": 2, "type_desc": "SUICIDE THREAT",
+         "narrative": None, "premise_violence": None, "premise_force": None, "beat": "111",
+         "received_date": dt.date(2022, 7, 5), "received_local": dt.datetime(2022, 7, 5, 10, 0)}
+HAND = [
+    ({}, ("crt", "crt.pilot", True, "low")),
+    ({"narrative": "he has a Knife"}, ("co_response", "co_response.pilot", True, "high")),
+    ({"narrative": "KNIFEMAN"}, ("crt", "crt.pilot", True, "low")),  # not a whole word
+    ({"received_local": dt.datetime(2022, 7, 5, 8, 59)}, ("police", "ccd.out_of_hours", True, "low")),  # both open at 09:00
+    ({"received_local": dt.datetime(2022, 7, 5, 9, 0)}, ("crt", "crt.pilot", True, "low")),
+    ({"beat": "999"}, ("ccd", "ccd.pilot", True, "low")),  # outside the crt pilot beats; ccd is citywide
+    ({"priority": 1}, ("crt", "crt.pilot", True, "elevated")),  # risk.priority_1 (elevated: crt keeps it)
+    ({"canonical_type": "SICK", "category": "medical"}, ("ems", "defaults.medical", False, "low")),
+    ({"received_date": None}, ("police", "ccd.not_in_operation", True, "low")),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), HAND)
+def test_hand_computed_decisions_in_both_renderings(change, expected):
+    tree = compile_program(PROGRAMS["durham-heart"])
+    row = {**_BASE, **change}
+    one = tree.evaluate(row)
+    assert (one["recommended_response"], one["recommended_rule"], one["eligible"], one["risk_level"]) == expected
+    table = ibis.memtable(pd.DataFrame([row], columns=list(FACT_COLUMNS)), schema=ibis.schema(FACT_COLUMNS))
+    engine = tree.apply(table).to_pyarrow().to_pylist()[0]
+    assert (engine["recommended_response"], engine["recommended_rule"], engine["eligible"], engine["risk_level"]) == expected
