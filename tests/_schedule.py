@@ -9,8 +9,9 @@ only small modules for the end. The suite runs with ``--no-loadscope-reorder`` s
 this order; within a module the order is unchanged.
 
 ``SECONDS`` are per-module sums of the junit ``time`` of one full run (setup, call and teardown;
-measured under load, so only their order matters). A module not listed counts as light and keeps
-its place after the listed ones. Regenerate after a module grows a lot::
+wall seconds, which count the time a module waits on Spark's JVMs, Chromium or PostgreSQL; measured
+with the load average at ~5 on 2 cores, so only their order matters). A module not listed counts
+as light and keeps its place after the listed ones. Regenerate after a module grows a lot::
 
     .venv/bin/python -m pytest --junitxml=run.xml && .venv/bin/python tests/_schedule.py run.xml
 """
@@ -20,46 +21,41 @@ from __future__ import annotations
 import sys
 
 SECONDS = {
-    "tests/test_engines.py": 322,
-    "tests/test_cli_plan.py": 205,
-    "tests/test_programs_shipped.py": 196,
-    "tests/test_rules.py": 184,
-    "tests/publish/test_site.py": 177,
-    "tests/evaluate/test_planted.py": 154,
-    "tests/publish/test_pages_browser.py": 127,
-    "tests/test_spark_cluster.py": 116,
-    "tests/test_newcity_items.py": 102,
-    "tests/evaluate/test_cli_evaluate.py": 91,
-    "tests/test_typemap.py": 83,
-    "tests/test_report_real.py": 74,
-    "tests/serve/test_serve_input.py": 70,
-    "tests/test_report_planning.py": 61,
-    "tests/test_synth.py": 59,
-    "tests/test_ingest_timestamps.py": 52,
-    "tests/serve/test_serve_kill.py": 46,
-    "tests/test_check_fuzz.py": 45,
-    "tests/test_report.py": 43,
-    "tests/test_demo.py": 41,
-    "tests/serve/test_serve_followups.py": 39,
-    "tests/test_benchmark_pipeline.py": 35,
-    "tests/serve/test_serve_triage.py": 33,
-    "tests/test_adapter_draft.py": 31,
-    "tests/evaluate/test_panel_denver.py": 30,
-    "tests/publish/test_suppress.py": 29,
-    "tests/test_classify.py": 28,
-    "tests/serve/test_serve_pages.py": 26,
-    "tests/test_check.py": 25,
-    "tests/test_force.py": 21,
-    "tests/serve/test_serve_outcomes.py": 20,
-    "tests/serve/test_serve_export.py": 20,
-    "tests/serve/test_serve_auth.py": 19,
-    "tests/test_new_city_walkthrough.py": 19,
-    "tests/serve/test_serve_fuzz.py": 19,
-    "tests/serve/test_serve_premises.py": 18,
-    "tests/test_compare.py": 17,
-    "tests/adapters/test_dst_ambiguous_decc_virginia.py": 15,
-    "tests/test_notebook_api.py": 13,
-    "tests/adapters/test_house_numbers_denver.py": 12,
+    "tests/test_engines.py": 160,
+    "tests/test_cli_plan.py": 135,
+    "tests/publish/test_pages_browser.py": 96,
+    "tests/test_spark_cluster.py": 88,
+    "tests/test_programs_shipped.py": 77,
+    "tests/evaluate/test_planted.py": 75,
+    "tests/evaluate/test_cli_evaluate.py": 61,
+    "tests/serve/test_serve_triage.py": 32,
+    "tests/test_benchmark_pipeline.py": 32,
+    "tests/test_newcity_items.py": 27,
+    "tests/serve/test_serve_followups.py": 27,
+    "tests/test_demo.py": 25,
+    "tests/test_report.py": 24,
+    "tests/test_rules.py": 23,
+    "tests/serve/test_serve_pages.py": 23,
+    "tests/test_report_real.py": 23,
+    "tests/test_classify.py": 20,
+    "tests/serve/test_serve_input.py": 20,
+    "tests/test_adapter_draft.py": 19,
+    "tests/test_check.py": 19,
+    "tests/publish/test_suppress.py": 18,
+    "tests/serve/test_serve_kill.py": 18,
+    "tests/evaluate/test_panel_denver.py": 16,
+    "tests/publish/test_site.py": 16,
+    "tests/serve/test_serve_fuzz.py": 15,
+    "tests/test_report_planning.py": 15,
+    "tests/serve/test_serve_auth.py": 15,
+    "tests/test_new_city_walkthrough.py": 14,
+    "tests/adapters/test_house_numbers_denver.py": 14,
+    "tests/serve/test_serve_premises.py": 13,
+    "tests/test_ingest_timestamps.py": 13,
+    "tests/serve/test_serve_outcomes.py": 13,
+    "tests/test_classify_stored.py": 12,
+    "tests/test_check_fuzz.py": 11,
+    "tests/test_typemap.py": 11,
 }
 
 
