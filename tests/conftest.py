@@ -43,3 +43,10 @@ def pytest_terminal_summary(terminalreporter):
         return
     wall, cpu = time.monotonic() - _START["wall"], sum(os.times()[:4]) - _START["cpu"]
     terminalreporter.write_line(f"suite time: {wall:.0f} s wall, {cpu:.0f} s CPU (this process and its children)")
+
+
+def pytest_collection_modifyitems(items):
+    # Heaviest modules first, so the two xdist workers end together (tests/_schedule.py says why).
+    from _schedule import heaviest_first
+
+    items[:] = heaviest_first(items)
