@@ -54,13 +54,7 @@ def location(classified: ir.Table) -> dict[str, Any]:
     if has_beat:
         by_beat = per("beat")
         if has_district:
-            # the district each beat sits in (its most common one)
-            pairs = t.filter(t.beat.notnull() & t.district.notnull())
-            pairs = pairs.group_by(["beat", "district"]).aggregate(n=pairs.count())
-            best = pairs.mutate(r=ibis.row_number().over(group_by="beat", order_by=[pairs.n.desc(), pairs.district]))
-            lookup = best.filter(best.r == 0).select("beat", "district").to_pandas()
-            by_beat = by_beat.merge(lookup, on="beat", how="left")
-            by_beat = by_beat[["beat", "district", *[c for c in by_beat.columns if c not in ("beat", "district")]]]
+            by_beat = _with_district(t, by_beat)
         tables["by_beat"] = by_beat
         placed = int(by_beat["calls"].sum())
         numbers.update(beats=len(by_beat), calls_with_beat=placed, share_with_beat=share(placed, total))
@@ -109,3 +103,13 @@ def location(classified: ir.Table) -> dict[str, Any]:
     if not headline:
         headline = f"{total:,} calls placed in {numbers.get('beats', numbers.get('districts', 0))} areas; none is eligible."
     return section(headline, findings=findings, numbers=numbers, tables=tables, gaps=gaps)
+
+
+def _with_district(t: ir.Table, by_beat):
+    """``by_beat`` with the district each beat sits in (its most common one) as second column."""
+    pairs = t.filter(t.beat.notnull() & t.district.notnull())
+    pairs = pairs.group_by(["beat", "district"]).aggregate(n=pairs.count())
+    best = pairs.mutate(r=ibis.row_number().over(group_by="beat", order_by=[pairs.n.desc(), pairs.district]))
+    lookup = best.filter(best.r == 0).select("beat", "district").to_pandas()
+    by_beat = by_beat.merge(lookup, on="beat", how="left")
+    return by_beat[["beat", "district", *[c for c in by_beat.columns if c not in ("beat", "district")]]]
