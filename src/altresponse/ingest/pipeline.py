@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from ..adapter import Adapter, load_adapter
 from ..calls import QUARANTINE_SCHEMA
 from ..errors import InputError, UsageError
+from .flow import map_workers, ordered_map, read_ahead
 from .ids import IdIndex, digests, hash_strings
 from .mapping import Mapper
 from .read import PARQUET_BATCH_ROWS, Reader, unparsed_table
@@ -179,24 +180,34 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
 
 
 def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress) -> None:
+    """Read → map → check ids → write, batch by batch in file order; reading and the mapping
+    that needs no earlier batch run ahead on other threads (:mod:`.flow`)."""
     reasons: Counter = Counter()
     written = 0
 
-    def flush_unparsed() -> None:
+    def flush_unparsed(upto: int) -> None:
         nonlocal written
-        new = reader.unparsed[written:]
+        new = reader.unparsed[written:upto]
         if new:
             qm = unparsed_table(new, mapper.adapter.name, reader.path, mapper.ingest_id)
             q_writer.write_table(qm)
             reasons.update(qm.column("reason").to_pylist())
             rep.rows_read += len(new)
             add_sample(rep, qm)
-            written = len(reader.unparsed)
+            written = upto
+
+    def read():  # on the reader's thread: what was unparsed and read so far goes with each batch
+        for batch, rows in reader.batches():
+            yield batch, rows, len(reader.unparsed), reader.fraction()
+
+    def prepare(item):
+        batch, rows, unparsed, fraction = item
+        return mapper.prepare(batch, rows), unparsed, fraction
 
     flags: Counter = Counter()
-    for batch, rows in reader.batches():
-        rep.rows_read += batch.num_rows
-        good, quarantine = mapper.map(batch, rows, index, stats)
+    for b, unparsed, fraction in ordered_map(prepare, read_ahead(read()), map_workers()):
+        rep.rows_read += b.n
+        good, quarantine = mapper.finish(b, index, stats)
         if good.num_rows:
             calls_writer.write_table(good)
             flags.update(_count_flags(good))
@@ -205,10 +216,10 @@ def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
             reasons.update(quarantine.column("reason").to_pylist())
             add_sample(rep, quarantine)
         rep.rows_loaded += good.num_rows
-        flush_unparsed()
+        flush_unparsed(unparsed)
         if progress:
-            progress(str(reader.path), reader.fraction())
-    flush_unparsed()
+            progress(str(reader.path), fraction)
+    flush_unparsed(len(reader.unparsed))
     rep.rows_quarantined = sum(reasons.values())
     rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))
