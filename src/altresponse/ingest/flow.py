@@ -126,3 +126,46 @@ def ordered_map(fn: Callable[[T], U], items: Iterable[T], workers: int) -> Itera
         close = getattr(it, "close", None)
         if close is not None:
             close()
+
+
+class InOrder:
+    """Calls run one at a time, in the order submitted, on one thread (the parquet writes), at
+    most ``depth`` waiting. A failed call's exception is raised by the next ``submit`` or by the
+    exit of the ``with`` block; leaving the block by an exception drops what is still waiting.
+    """
+
+    def __init__(self, depth: int = 3):
+        self._q: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._drop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ingest-write", daemon=True)
+
+    def __enter__(self) -> InOrder:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is _END:
+                return
+            if self._error is not None or self._drop.is_set():
+                continue  # keep taking, so a submit never waits on a dead writer
+            fn, args = item
+            try:
+                fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - raised on the caller's thread
+                self._error = exc
+
+    def submit(self, fn: Callable, *args) -> None:
+        if self._error is not None:
+            raise self._error
+        self._q.put((fn, args))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self._drop.set()
+        self._q.put(_END)
+        self._thread.join()
+        if exc_type is None and self._error is not None:
+            raise self._error

@@ -52,6 +52,9 @@ class _Batch:
     cache: dict = field(default_factory=dict)
     stats: Counter = field(default_factory=Counter)  # this batch's counts, added to the file's in finish
     pending_hash: tuple | None = None  # (rows needing a row-hash id, their row hashes, ids before hashing)
+    detail_idx: np.ndarray | None = None  # per row: index in ``problems`` of its first problem, or -1
+    id_hash: np.ndarray | None = None  # 64-bit hash of each row's id
+    table: pa.Table | None = None  # every row in the target schema, before the split
 
     def col(self, name: str | None) -> pa.Array:
         """A source column, trimmed, with null tokens and blank cells as null."""
@@ -198,7 +201,18 @@ class Mapper:
         self._interval_flags(b)
         if self.geo is not None and "latitude" in b.out:
             assign_geo(self.geo, b.out, b.n, stats)
+        b.detail_idx = np.full(b.n, -1, dtype=np.int64)
+        for i, (_code, _label, mask, _raw) in enumerate(b.problems):
+            b.detail_idx[np.asarray(mask, dtype=bool) & (b.detail_idx < 0)] = i
+        if b.pending_hash is None:
+            self._assemble(b)
         return b
+
+    def _assemble(self, b: _Batch) -> None:
+        """The id hashes and the rows as one table (once every id is known)."""
+        b.id_hash = hash_strings(b.out[self.spec.id_column])
+        if b.n:
+            b.table = pa.table([b.out[f.name] if f.name in b.out else pa.nulls(b.n, f.type) for f in self.schema], schema=self.schema)
 
     def finish(self, b: _Batch, index: IdIndex, stats: Counter):
         """The steps that depend on earlier batches: call in file order, one batch at a time."""
@@ -297,6 +311,7 @@ class Mapper:
         b.changes.append(("identical_rows_kept", copies))
         hashed_ids = pc.binary_join_element_wise(pa.scalar(self.adapter.name), pc.binary_join_element_wise("h", hashed, ""), ":")
         b.out[self.spec.id_column] = pc.if_else(pa.array(need_hash), hashed_ids, ids)
+        self._assemble(b)
 
     def _lineage(self, b: _Batch) -> None:
         names = self.schema.names
@@ -329,18 +344,11 @@ class Mapper:
 
     def _split(self, b: _Batch, index: IdIndex):
         """(loaded rows, quarantined rows, loaded mask): the first problem of a row wins, then duplicate ids."""
-        n, spec = b.n, self.spec
-        detail_idx = np.full(n, -1, dtype=np.int64)
-        for i, (_code, _label, mask, _raw) in enumerate(b.problems):
-            detail_idx[np.asarray(mask, dtype=bool) & (detail_idx < 0)] = i
+        n, spec, detail_idx = b.n, self.spec, b.detail_idx
         ok = detail_idx < 0
-        dup = index.duplicates(hash_strings(b.out[spec.id_column]), ok)
+        dup = index.duplicates(b.id_hash, ok)
         good_mask = ok & ~dup
-        if n:
-            table = pa.table([b.out[f.name] if f.name in b.out else pa.nulls(n, f.type) for f in self.schema], schema=self.schema)
-            good = table.filter(pa.array(good_mask))
-        else:
-            good = self.schema.empty_table()
+        good = b.table.filter(pa.array(good_mask)) if n else self.schema.empty_table()
         if good_mask.all():
             return good, QUARANTINE_SCHEMA.empty_table(), good_mask
         q_idx = np.flatnonzero(~good_mask)

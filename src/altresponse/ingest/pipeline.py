@@ -6,6 +6,7 @@ import json
 import os
 import time
 from collections import Counter
+from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Iterable
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq
 from ..adapter import Adapter, load_adapter
 from ..calls import QUARANTINE_SCHEMA
 from ..errors import InputError, UsageError
-from .flow import map_workers, ordered_map, read_ahead
+from .flow import InOrder, map_workers, ordered_map, read_ahead
 from .ids import IdIndex, digests, hash_strings
 from .mapping import Mapper
 from .read import PARQUET_BATCH_ROWS, Reader, unparsed_table
@@ -180,8 +181,8 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
 
 
 def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress) -> None:
-    """Read → map → check ids → write, batch by batch in file order; reading and the mapping
-    that needs no earlier batch run ahead on other threads (:mod:`.flow`)."""
+    """Read → map → check ids → write, batch by batch in file order; reading, the mapping that
+    needs no earlier batch, and the parquet writes run on other threads (:mod:`.flow`)."""
     reasons: Counter = Counter()
     written = 0
 
@@ -190,7 +191,7 @@ def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
         new = reader.unparsed[written:upto]
         if new:
             qm = unparsed_table(new, mapper.adapter.name, reader.path, mapper.ingest_id)
-            q_writer.write_table(qm)
+            write.submit(q_writer.write_table, qm)
             reasons.update(qm.column("reason").to_pylist())
             rep.rows_read += len(new)
             add_sample(rep, qm)
@@ -205,21 +206,23 @@ def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
         return mapper.prepare(batch, rows), unparsed, fraction
 
     flags: Counter = Counter()
-    for b, unparsed, fraction in ordered_map(prepare, read_ahead(read()), map_workers()):
-        rep.rows_read += b.n
-        good, quarantine = mapper.finish(b, index, stats)
-        if good.num_rows:
-            calls_writer.write_table(good)
-            flags.update(_count_flags(good))
-        if quarantine.num_rows:
-            q_writer.write_table(quarantine)
-            reasons.update(quarantine.column("reason").to_pylist())
-            add_sample(rep, quarantine)
-        rep.rows_loaded += good.num_rows
-        flush_unparsed(unparsed)
-        if progress:
-            progress(str(reader.path), fraction)
-    flush_unparsed(len(reader.unparsed))
+    mapped = ordered_map(prepare, read_ahead(read()), map_workers())
+    with InOrder() as write, closing(mapped):  # closing: on any exit the reading and mapping threads stop
+        for b, unparsed, fraction in mapped:
+            rep.rows_read += b.n
+            good, quarantine = mapper.finish(b, index, stats)
+            if good.num_rows:
+                write.submit(calls_writer.write_table, good)
+                flags.update(_count_flags(good))
+            if quarantine.num_rows:
+                write.submit(q_writer.write_table, quarantine)
+                reasons.update(quarantine.column("reason").to_pylist())
+                add_sample(rep, quarantine)
+            rep.rows_loaded += good.num_rows
+            flush_unparsed(unparsed)
+            if progress:
+                progress(str(reader.path), fraction)
+        flush_unparsed(len(reader.unparsed))
     rep.rows_quarantined = sum(reasons.values())
     rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))
