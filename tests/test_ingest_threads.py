@@ -180,3 +180,15 @@ def test_in_order_runs_calls_in_order_and_raises_a_failed_call():
     with pytest.raises(ZeroDivisionError), InOrder() as w:
         w.submit(lambda: 1 / 0)
     assert _ingest_threads() == []
+
+
+def test_a_bad_thread_count_is_one_line_exit_2(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from altresponse.cli import app
+
+    path, adapter = _write(tmp_path)
+    monkeypatch.setenv("ALTRESPONSE_INGEST_THREADS", "two")
+    result = CliRunner().invoke(app, ["ingest", str(path), "--adapter", str(adapter), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "ALTRESPONSE_INGEST_THREADS" in result.output and "Traceback" not in result.output

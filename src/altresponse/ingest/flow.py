@@ -18,6 +18,8 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from ..errors import UsageError
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -27,9 +29,12 @@ _END = object()
 def map_workers() -> int:
     """Threads mapping batches: ``ALTRESPONSE_INGEST_THREADS`` or the cores (2 at most), 1 = no pool."""
     env = os.environ.get("ALTRESPONSE_INGEST_THREADS", "").strip()
-    if env.isdigit() and int(env) >= 1:
-        return int(env)
-    return max(1, min(2, os.cpu_count() or 1))
+    if not env:
+        return max(1, min(2, os.cpu_count() or 1))
+    if not env.isdigit() or int(env) < 1:
+        msg = f"ALTRESPONSE_INGEST_THREADS: expected a whole number of threads, 1 or more; got {env!r}"
+        raise UsageError(msg)
+    return int(env)
 
 
 class _Failed:
