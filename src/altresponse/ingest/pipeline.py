@@ -181,34 +181,37 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
 
 
 def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress) -> None:
-    """Read → map → check ids → write, batch by batch in file order; reading, the mapping that
-    needs no earlier batch, and the parquet writes run on other threads (:mod:`.flow`)."""
+    """Read → map → check ids → write, batch by batch in file order. Cutting the file into steps
+    runs on a thread of its own, parsing and the mapping that needs no earlier batch on a few,
+    the parquet writes on another (:mod:`.flow`); the rest here, one batch at a time."""
     reasons: Counter = Counter()
-    written = 0
+    unparsed: list = []  # records that could not be parsed, written after the next batch (as ever)
 
-    def flush_unparsed(upto: int) -> None:
-        nonlocal written
-        new = reader.unparsed[written:upto]
-        if new:
-            qm = unparsed_table(new, mapper.adapter.name, reader.path, mapper.ingest_id)
+    def flush_unparsed() -> None:
+        if unparsed:
+            qm = unparsed_table(unparsed, mapper.adapter.name, reader.path, mapper.ingest_id)
             write.submit(q_writer.write_table, qm)
             reasons.update(qm.column("reason").to_pylist())
-            rep.rows_read += len(new)
+            rep.rows_read += len(unparsed)
             add_sample(rep, qm)
-            written = upto
+            unparsed.clear()
 
-    def read():  # on the reader's thread: what was unparsed and read so far goes with each batch
-        for batch, rows in reader.batches():
-            yield batch, rows, len(reader.unparsed), reader.fraction()
+    def steps():  # on the reader's thread
+        for step in reader.steps():
+            yield step, reader.fraction()
 
-    def prepare(item):
-        batch, rows, unparsed, fraction = item
-        return mapper.prepare(batch, rows), unparsed, fraction
+    def prepare(item):  # on a mapping thread
+        step, fraction = item
+        batch, rows, bad = reader.parse(step)
+        return (mapper.prepare(batch, rows) if batch is not None else None), bad, fraction
 
     flags: Counter = Counter()
-    mapped = ordered_map(prepare, read_ahead(read()), map_workers())
+    mapped = ordered_map(prepare, read_ahead(steps()), map_workers())
     with InOrder() as write, closing(mapped):  # closing: on any exit the reading and mapping threads stop
-        for b, unparsed, fraction in mapped:
+        for b, bad, fraction in mapped:
+            unparsed += bad
+            if b is None:
+                continue
             rep.rows_read += b.n
             good, quarantine = mapper.finish(b, index, stats)
             if good.num_rows:
@@ -219,10 +222,10 @@ def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
                 reasons.update(quarantine.column("reason").to_pylist())
                 add_sample(rep, quarantine)
             rep.rows_loaded += good.num_rows
-            flush_unparsed(unparsed)
+            flush_unparsed()
             if progress:
                 progress(str(reader.path), fraction)
-        flush_unparsed(len(reader.unparsed))
+        flush_unparsed()
     rep.rows_quarantined = sum(reasons.values())
     rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))

@@ -126,16 +126,34 @@ class Reader:
 
     def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Yield (batch of string columns, 1-based data row numbers)."""
+        for step in self.steps():
+            batch, rows, unparsed = self.parse(step)
+            self.unparsed += unparsed
+            if batch is not None:
+                yield batch, rows
+
+    def steps(self) -> Iterator:
+        """The file cut into steps, in order: the part that must run one step after another.
+        Each step goes to :meth:`parse`, which may run on any thread."""
         try:
             if self.is_parquet:
                 yield from self._parquet_batches()
                 return
             step, self._pending = self._pending, None
             while step is not None:
-                yield from self._parse_step(step)
+                self.blank_lines += step.blank_lines
+                yield step
                 step = self._next_step()
         finally:
             self.close()
+
+    def parse(self, step) -> tuple[pa.RecordBatch | None, np.ndarray | None, list[Unparsed]]:
+        """(batch or None, its data row numbers, the step's records that could not be parsed)."""
+        if isinstance(step, tuple):  # parquet: read as a batch already
+            return step[0], step[1], []
+        unparsed: list[Unparsed] = []
+        batch, rows = self._parse_step(step, unparsed)
+        return batch, rows, unparsed
 
     def close(self) -> None:
         """Close the input file."""
@@ -154,24 +172,24 @@ class Reader:
             yield out, rows
 
     # -- one step of records
-    def _parse_step(self, step: Records):
+    def _parse_step(self, step: Records, unparsed: list[Unparsed]):
         h = self._header
-        self.blank_lines += step.blank_lines
         for number, first, last, raw, detail in step.malformed:
-            self.unparsed.append(Unparsed(number - h, _shown(raw, self.codec), _lines(first, last) + detail))
-        rows, number, first_line, last_line = self._decoded(step)
+            unparsed.append(Unparsed(number - h, _shown(raw, self.codec), _lines(first, last) + detail))
+        rows, number, first_line, last_line = self._decoded(step, unparsed)
         if not rows:
-            return
+            return None, None
         table, bad = _parse(rows, self.header, self.adapter.format)
         for i, detail in bad:
-            self.unparsed.append(Unparsed(number[i] - h, rows[i].decode("utf-8"), _lines(first_line[i], last_line[i]) + detail))
+            unparsed.append(Unparsed(number[i] - h, rows[i].decode("utf-8"), _lines(first_line[i], last_line[i]) + detail))
         keep = np.ones(len(rows), dtype=bool)
         keep[[i for i, _ in bad]] = False
         numbers = np.asarray(number, dtype=np.int64)[keep] - h
         if table.num_rows:
-            yield table.combine_chunks().to_batches()[0], numbers
+            return table.combine_chunks().to_batches()[0], numbers
+        return None, None
 
-    def _decoded(self, step: Records) -> tuple[list[bytes], list[int], list[int], list[int]]:
+    def _decoded(self, step: Records, unparsed: list[Unparsed]) -> tuple[list[bytes], list[int], list[int], list[int]]:
         """Rows as UTF-8 bytes; rows that do not decode are quarantined invalid_encoding."""
         rows = step.rows
         try:
@@ -191,7 +209,7 @@ class Reader:
                 last.append(b)
             except UnicodeDecodeError as exc:
                 detail = f"{_lines(a, b)}byte {r[exc.start:exc.start + 1]!r} at position {exc.start} is not {self.adapter.format.encoding} (set format.encoding if the file is e.g. latin-1)"
-                self.unparsed.append(Unparsed(k - h, _shown(r, self.codec), detail, QuarantineReason.INVALID_ENCODING.value))
+                unparsed.append(Unparsed(k - h, _shown(r, self.codec), detail, QuarantineReason.INVALID_ENCODING.value))
         return good, numbers, first, last
 
 
