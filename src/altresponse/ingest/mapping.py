@@ -348,7 +348,12 @@ class Mapper:
         ok = detail_idx < 0
         dup = index.duplicates(b.id_hash, ok)
         good_mask = ok & ~dup
-        good = b.table.filter(pa.array(good_mask)) if n else self.schema.empty_table()
+        if not n:
+            good = self.schema.empty_table()
+        elif good_mask.all():  # the usual batch: nothing to filter out (a filter copies every column)
+            good = b.table
+        else:
+            good = b.table.filter(pa.array(good_mask))
         if good_mask.all():
             return good, QUARANTINE_SCHEMA.empty_table(), good_mask
         q_idx = np.flatnonzero(~good_mask)

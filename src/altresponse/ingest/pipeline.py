@@ -205,7 +205,12 @@ def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
         batch, rows, bad = reader.parse(step)
         return (mapper.prepare(batch, rows) if batch is not None else None), bad, fraction
 
-    flags: Counter = Counter()
+    flags: Counter = Counter()  # updated on the writer's thread only, read after it is joined
+
+    def write_calls(good) -> None:
+        calls_writer.write_table(good)
+        flags.update(_count_flags(good))
+
     mapped = ordered_map(prepare, read_ahead(steps()), map_workers())
     with InOrder() as write, closing(mapped):  # closing: on any exit the reading and mapping threads stop
         for b, bad, fraction in mapped:
@@ -215,8 +220,7 @@ def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress)
             rep.rows_read += b.n
             good, quarantine = mapper.finish(b, index, stats)
             if good.num_rows:
-                write.submit(calls_writer.write_table, good)
-                flags.update(_count_flags(good))
+                write.submit(write_calls, good)
             if quarantine.num_rows:
                 write.submit(q_writer.write_table, quarantine)
                 reasons.update(quarantine.column("reason").to_pylist())
