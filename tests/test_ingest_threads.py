@@ -192,3 +192,22 @@ def test_a_bad_thread_count_is_one_line_exit_2(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["ingest", str(path), "--adapter", str(adapter), "--store", str(tmp_path / "s")])
     assert result.exit_code == 2
     assert "ALTRESPONSE_INGEST_THREADS" in result.output and "Traceback" not in result.output
+
+
+def test_ctrl_c_in_the_main_thread_stops_every_thread_and_leaves_no_part(tmp_path, monkeypatch):
+    """KeyboardInterrupt arrives in the main thread: here while it checks ids of the 5th batch."""
+    path, adapter = _write(tmp_path)
+    monkeypatch.setattr(split, "READ_BYTES", 2048)
+    real, calls = mapping.Mapper.finish, []
+
+    def finish(self, b, index, stats):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real(self, b, index, stats)
+
+    monkeypatch.setattr(mapping.Mapper, "finish", finish)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(path, adapter, tmp_path / "s")
+    assert _ingest_threads() == []
+    assert not list((tmp_path / "s" / "calls").iterdir()) and not list((tmp_path / "s" / "quarantine").iterdir())
