@@ -52,3 +52,17 @@ def test_quote_pairing_is_the_definition(pieces):
 
     buf = b"".join(pieces)
     assert _quotes_pair_within_lines(buf, len(buf), ord('"'), ord(",")) == _pairs_by_definition(buf, len(buf), ord('"'), ord(","))
+
+
+def test_blank_line_prefilter_never_misses_a_blank_line():
+    """``_may_have_blank_line`` (a shortcut) must be True whenever the regex finds a blank line."""
+    import random
+
+    from altresponse.ingest.split import _has_blank_line, _may_have_blank_line
+
+    rng = random.Random(14)
+    alphabet = [b" ", b"\t", b"\x0b", b"\x0c", b"\r", b"a", b'"', b",", b"\x00", b"\x1f", b"!", b"\xc3\xa9"]
+    for _ in range(3000):
+        lines = [b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 6))]
+        if _has_blank_line(b"\n".join(lines)) and lines:
+            assert _may_have_blank_line(lines), lines

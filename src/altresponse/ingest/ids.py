@@ -105,9 +105,18 @@ class RowHasher:
         (row hash, k)), so repeated identical calls are all kept (and marked in ``copies``), yet
         re-reading the same rows gives the same ids.
         """
+        return self.number(self.base(batch, header), need, copies)
+
+    @staticmethod
+    def base(batch: pa.RecordBatch, header: list[str]) -> np.ndarray:
+        """The hash of each raw row alone (no state: safe on any thread)."""
         order = sorted(range(len(header)), key=lambda i: header[i])
         frame = pd.DataFrame({header[i]: batch.column(i).to_numpy(zero_copy_only=False) for i in order})
-        base = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+    def number(self, base: np.ndarray, need: np.ndarray, copies: np.ndarray) -> pa.Array:
+        """Ids from row hashes ``base``: the k-th copy of a row in the file so far gets (hash, k).
+        Depends on every earlier batch: call in file order."""
         result = base.copy()
         todo = np.flatnonzero(need)
         if not len(todo):

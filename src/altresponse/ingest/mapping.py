@@ -2,6 +2,9 @@
 
 ``Mapper(adapter, spec, header, ...)`` resolves the adapter's candidate columns against the
 header once; ``Mapper.map(batch, rows, index, stats)`` returns (loaded rows, quarantined rows).
+It is two halves so batches can be mapped on several threads: ``prepare`` depends on its
+batch alone (thread-safe), ``finish`` on the batches before it (the row-hash copy counts and
+the duplicate-id index), so it runs one batch at a time in file order.
 Every value a rule changes or drops without quarantining its row is counted in ``stats``
 under ``value.<reason>`` (the report's ``values_changed``).
 """
@@ -47,6 +50,11 @@ class _Batch:
     flags: list = field(default_factory=list)  # (flag, row mask)
     changes: list = field(default_factory=list)  # (reason, row mask) of values a rule changed
     cache: dict = field(default_factory=dict)
+    stats: Counter = field(default_factory=Counter)  # this batch's counts, added to the file's in finish
+    pending_hash: tuple | None = None  # (rows needing a row-hash id, their row hashes, ids before hashing)
+    detail_idx: np.ndarray | None = None  # per row: index in ``problems`` of its first problem, or -1
+    id_hash: np.ndarray | None = None  # 64-bit hash of each row's id
+    table: pa.Table | None = None  # every row in the target schema, before the split
 
     def col(self, name: str | None) -> pa.Array:
         """A source column, trimmed, with null tokens and blank cells as null."""
@@ -169,7 +177,12 @@ class Mapper:
 
     # -- the steps
     def map(self, batch: pa.RecordBatch, rows: np.ndarray, index: IdIndex, stats: Counter):
+        return self.finish(self.prepare(batch, rows), index, stats)
+
+    def prepare(self, batch: pa.RecordBatch, rows: np.ndarray) -> _Batch:
+        """Every step that depends on this batch alone; safe to run for several batches at once."""
         b = _Batch(batch, rows, self.header, self.nulls, n=batch.num_rows)
+        stats = b.stats
         self._fields(b)
         self._block_level(b, stats)
         self._value_maps(b, stats)
@@ -182,13 +195,30 @@ class Mapper:
             )
         if "agency" in self.schema.names and self.adapter.agency:
             b.out["agency"] = pc.coalesce(b.out.get("agency", pa.nulls(b.n, pa.string())), pa.scalar(self.adapter.agency))
-        self._ids(b, stats)
+        self._ids(b)
         self._lineage(b)
         self._required(b)
         self._interval_flags(b)
         if self.geo is not None and "latitude" in b.out:
             assign_geo(self.geo, b.out, b.n, stats)
+        b.detail_idx = np.full(b.n, -1, dtype=np.int64)
+        for i, (_code, _label, mask, _raw) in enumerate(b.problems):
+            b.detail_idx[np.asarray(mask, dtype=bool) & (b.detail_idx < 0)] = i
+        if b.pending_hash is None:
+            self._assemble(b)
+        return b
+
+    def _assemble(self, b: _Batch) -> None:
+        """The id hashes and the rows as one table (once every id is known)."""
+        b.id_hash = hash_strings(b.out[self.spec.id_column])
+        if b.n:
+            b.table = pa.table([b.out[f.name] if f.name in b.out else pa.nulls(b.n, f.type) for f in self.schema], schema=self.schema)
+
+    def finish(self, b: _Batch, index: IdIndex, stats: Counter):
+        """The steps that depend on earlier batches: call in file order, one batch at a time."""
+        self._row_hash_ids(b)
         good, quarantined, good_mask = self._split(b, index)
+        stats.update(b.stats)
         for reason, mask in b.changes:  # counted in loaded rows only
             stats[f"value.{reason}"] += int((np.asarray(mask, dtype=bool) & good_mask).sum())
         return good, quarantined
@@ -255,7 +285,7 @@ class Mapper:
         b.flags.append(("ambiguous_dst", amb))
         b.flags.append(("nonexistent_dst", nonexist))
 
-    def _ids(self, b: _Batch, stats: Counter) -> None:
+    def _ids(self, b: _Batch) -> None:
         adapter, spec, n = self.adapter, self.spec, b.n
         id_raw = b.col(self.id_col) if self.id_col else pa.nulls(n, pa.string())
         missing_id = np.asarray(pc.is_null(id_raw))
@@ -265,13 +295,23 @@ class Mapper:
         if adapter.id.missing == "quarantine" and self.id_col:
             b.problems.append((R.MISSING_REQUIRED.value, "id.column", missing_id, id_raw))
         ids = pc.binary_join_element_wise(pa.scalar(adapter.name), id_raw, ":")
-        if need_hash.any():
-            copies = np.zeros(n, dtype=bool)
-            hashed = self.row_hashes.of(b.batch, self.header, need_hash, copies)
-            b.changes.append(("identical_rows_kept", copies))
-            hashed_ids = pc.binary_join_element_wise(pa.scalar(adapter.name), pc.binary_join_element_wise("h", hashed, ""), ":")
-            ids = pc.if_else(pa.array(need_hash), hashed_ids, ids)
         b.out[spec.id_column] = ids
+        if need_hash.any():
+            # the row hash is this batch's; which copy of a row it is depends on earlier batches (finish).
+            # Until then those rows hold "" (never null, as their ids will be), for the required check.
+            b.pending_hash = (need_hash, RowHasher.base(b.batch, self.header), ids)
+            b.out[spec.id_column] = pc.if_else(pa.array(need_hash), pa.scalar(""), ids)
+
+    def _row_hash_ids(self, b: _Batch) -> None:
+        if b.pending_hash is None:
+            return
+        need_hash, base, ids = b.pending_hash
+        copies = np.zeros(b.n, dtype=bool)
+        hashed = self.row_hashes.number(base, need_hash, copies)
+        b.changes.append(("identical_rows_kept", copies))
+        hashed_ids = pc.binary_join_element_wise(pa.scalar(self.adapter.name), pc.binary_join_element_wise("h", hashed, ""), ":")
+        b.out[self.spec.id_column] = pc.if_else(pa.array(need_hash), hashed_ids, ids)
+        self._assemble(b)
 
     def _lineage(self, b: _Batch) -> None:
         names = self.schema.names
@@ -304,18 +344,16 @@ class Mapper:
 
     def _split(self, b: _Batch, index: IdIndex):
         """(loaded rows, quarantined rows, loaded mask): the first problem of a row wins, then duplicate ids."""
-        n, spec = b.n, self.spec
-        detail_idx = np.full(n, -1, dtype=np.int64)
-        for i, (_code, _label, mask, _raw) in enumerate(b.problems):
-            detail_idx[np.asarray(mask, dtype=bool) & (detail_idx < 0)] = i
+        n, spec, detail_idx = b.n, self.spec, b.detail_idx
         ok = detail_idx < 0
-        dup = index.duplicates(hash_strings(b.out[spec.id_column]), ok)
+        dup = index.duplicates(b.id_hash, ok)
         good_mask = ok & ~dup
-        if n:
-            table = pa.table([b.out[f.name] if f.name in b.out else pa.nulls(n, f.type) for f in self.schema], schema=self.schema)
-            good = table.filter(pa.array(good_mask))
-        else:
+        if not n:
             good = self.schema.empty_table()
+        elif good_mask.all():  # the usual batch: nothing to filter out (a filter copies every column)
+            good = b.table
+        else:
+            good = b.table.filter(pa.array(good_mask))
         if good_mask.all():
             return good, QUARANTINE_SCHEMA.empty_table(), good_mask
         q_idx = np.flatnonzero(~good_mask)

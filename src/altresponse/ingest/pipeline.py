@@ -6,6 +6,7 @@ import json
 import os
 import time
 from collections import Counter
+from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Iterable
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 from ..adapter import Adapter, load_adapter
 from ..calls import QUARANTINE_SCHEMA
 from ..errors import InputError, UsageError
+from .flow import InOrder, map_workers, ordered_map, read_ahead
 from .ids import IdIndex, digests, hash_strings
 from .mapping import Mapper
 from .read import PARQUET_BATCH_ROWS, Reader, unparsed_table
@@ -179,36 +181,55 @@ def _ingest_file(path, adapter, spec, store, geo_index, strict, replace, progres
 
 
 def _stream(reader, mapper, index, stats, rep, calls_writer, q_writer, progress) -> None:
+    """Read → map → check ids → write, batch by batch in file order. Cutting the file into steps
+    runs on a thread of its own, parsing and the mapping that needs no earlier batch on a few,
+    the parquet writes on another (:mod:`.flow`); the rest here, one batch at a time."""
     reasons: Counter = Counter()
-    written = 0
+    unparsed: list = []  # records that could not be parsed, written after the next batch (as ever)
 
     def flush_unparsed() -> None:
-        nonlocal written
-        new = reader.unparsed[written:]
-        if new:
-            qm = unparsed_table(new, mapper.adapter.name, reader.path, mapper.ingest_id)
-            q_writer.write_table(qm)
+        if unparsed:
+            qm = unparsed_table(unparsed, mapper.adapter.name, reader.path, mapper.ingest_id)
+            write.submit(q_writer.write_table, qm)
             reasons.update(qm.column("reason").to_pylist())
-            rep.rows_read += len(new)
+            rep.rows_read += len(unparsed)
             add_sample(rep, qm)
-            written = len(reader.unparsed)
+            unparsed.clear()
 
-    flags: Counter = Counter()
-    for batch, rows in reader.batches():
-        rep.rows_read += batch.num_rows
-        good, quarantine = mapper.map(batch, rows, index, stats)
-        if good.num_rows:
-            calls_writer.write_table(good)
-            flags.update(_count_flags(good))
-        if quarantine.num_rows:
-            q_writer.write_table(quarantine)
-            reasons.update(quarantine.column("reason").to_pylist())
-            add_sample(rep, quarantine)
-        rep.rows_loaded += good.num_rows
+    def steps():  # on the reader's thread
+        for step in reader.steps():
+            yield step, reader.fraction()
+
+    def prepare(item):  # on a mapping thread
+        step, fraction = item
+        batch, rows, bad = reader.parse(step)
+        return (mapper.prepare(batch, rows) if batch is not None else None), bad, fraction
+
+    flags: Counter = Counter()  # updated on the writer's thread only, read after it is joined
+
+    def write_calls(good) -> None:
+        calls_writer.write_table(good)
+        flags.update(_count_flags(good))
+
+    mapped = ordered_map(prepare, read_ahead(steps()), map_workers())
+    with InOrder() as write, closing(mapped):  # closing: on any exit the reading and mapping threads stop
+        for b, bad, fraction in mapped:
+            unparsed += bad
+            if b is None:
+                continue
+            rep.rows_read += b.n
+            good, quarantine = mapper.finish(b, index, stats)
+            if good.num_rows:
+                write.submit(write_calls, good)
+            if quarantine.num_rows:
+                write.submit(q_writer.write_table, quarantine)
+                reasons.update(quarantine.column("reason").to_pylist())
+                add_sample(rep, quarantine)
+            rep.rows_loaded += good.num_rows
+            flush_unparsed()
+            if progress:
+                progress(str(reader.path), fraction)
         flush_unparsed()
-        if progress:
-            progress(str(reader.path), reader.fraction())
-    flush_unparsed()
     rep.rows_quarantined = sum(reasons.values())
     rep.quarantine_reasons = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     rep.time_flags = dict(sorted(flags.items(), key=lambda kv: -kv[1]))

@@ -63,6 +63,16 @@ def _has_blank_line(text: bytes) -> bool:
     return _BLANK_FIRST.match(text) is not None or _BLANK_LATER.search(text) is not None
 
 
+def _may_have_blank_line(lines: list[bytes]) -> bool:
+    """False when no line can be blank: every line then starts with a byte above the space, so
+    the smallest line (bytes order) does too. One C-speed pass instead of a regex search (~14 ms
+    a 4 MB step)."""
+    if not lines:
+        return False
+    low = min(lines)
+    return not low or low[0] <= 0x20
+
+
 def _quotes_pair_within_lines(buf: bytes, end: int, q: int, d: int) -> bool:
     """Whether ``buf[:end]`` is quoted the plain way, so every line is one record.
 
@@ -172,7 +182,9 @@ class Splitter:
                 return self._oversized_line(buf, out) if len(buf) > MAX_QUOTED_BYTES else 0
         if end == 0:
             return 0
-        body = buf[:end].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        body = buf[:end]
+        if b"\r" in body:  # the test alone is ~20× cheaper than the two replaces
+            body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = body.split(b"\n")
         if body.endswith(b"\n"):
             lines.pop()
@@ -181,7 +193,8 @@ class Splitter:
 
     def _add_lines(self, lines: list[bytes], joined: bytes, out: Records) -> None:
         """One-line records in bulk (one at a time only if one is blank or oversized)."""
-        if _has_blank_line(joined) or (len(joined) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
+        blank = _may_have_blank_line(lines) and _has_blank_line(joined)
+        if blank or (len(joined) > MAX_ROW_BYTES and max(map(len, lines)) > MAX_ROW_BYTES):
             for rec in lines:
                 self._add(out, rec, 1)
             return
