@@ -71,11 +71,16 @@ def non_null(calls: ir.Table, column: str) -> int:
     return int(scalar(calls[column].count()))
 
 
-def non_nulls(calls: ir.Table, columns: list[str]) -> dict[str, int]:
-    """:func:`non_null` for several columns in one query (absent columns count 0)."""
+def non_nulls(calls: ir.Table, columns: list[str], /, **also) -> dict[str, Any]:
+    """:func:`non_null` for several columns in one query (absent columns count 0).
+
+    ``also``: more scalar expressions over ``calls`` to read in the same query (a section's
+    totals, first and last date), returned under their names as the engine gives them.
+    """
     present = [c for c in columns if c in calls.columns]
-    counts = calls.aggregate(**{c: calls[c].count() for c in present}).to_pandas().iloc[0] if present else {}
-    return {c: int(counts[c]) if c in present else 0 for c in columns}
+    measures = {**{c: calls[c].count() for c in present}, **also}
+    row = calls.aggregate(**measures).to_pandas().iloc[0] if measures else {}
+    return {**{c: int(row[c]) if c in present else 0 for c in columns}, **{k: row[k] for k in also}}
 
 
 def share(part: float, whole: float) -> float | None:

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from ._common import count_if, hour_label, pct, section, unavailable, with_eligible
+from ._common import count_if, hour_label, non_nulls, pct, section, unavailable, with_eligible
 
 
 def best_hour_windows(hourly: pd.Series, hours=range(4, 25)) -> pd.DataFrame:
@@ -80,10 +80,8 @@ def coverage(classified: ir.Table, *, hour_steps=range(4, 25)) -> dict[str, Any]
     t = with_eligible(classified)
     el = t.filter(t.is_eligible)
     # the eligible count and which columns the eligible calls fill, in one query (four before)
-    cols = [c for c in ("beat", "district", "received_local") if c in el.columns]
-    head = el.aggregate(n=el.count(), **{c: el[c].count() for c in cols}).to_pandas().iloc[0]
-    filled = {c: int(head[c]) if c in cols else 0 for c in ("beat", "district", "received_local")}
-    eligible = int(head["n"])
+    filled = non_nulls(el, ["beat", "district", "received_local"], n=el.count())
+    eligible = int(filled["n"])
     if eligible == 0:
         return unavailable("No call is eligible, so there is nothing to cover.")
     tables, findings, gaps = {}, [], {}

@@ -7,7 +7,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from ._common import count_if, days_between, pct, section, share, unavailable, with_eligible
+from ._common import count_if, days_between, non_nulls, pct, section, share, unavailable, with_eligible
 
 
 def location(classified: ir.Table) -> dict[str, Any]:
@@ -27,11 +27,9 @@ def location(classified: ir.Table) -> dict[str, Any]:
     """
     t = with_eligible(classified)
     # the section's single numbers in one query (five before: a scan and a compile each)
-    head = t.aggregate(
-        calls=t.count(), eligible=count_if(t.is_eligible), first=t.received_date.min(), last=t.received_date.max(),
-        **{c: (t[c].count() if c in t.columns else ibis.literal(0)) for c in ("beat", "district")},
-    ).to_pandas().iloc[0]
-    has_beat, has_district = int(head["beat"]), int(head["district"])
+    head = non_nulls(t, ["beat", "district"], calls=t.count(), eligible=count_if(t.is_eligible),
+                     first=t.received_date.min(), last=t.received_date.max())
+    has_beat, has_district = head["beat"], head["district"]
     if not has_beat and not has_district:
         return unavailable("The source has no beat, district or mappable location, so calls cannot be placed.")
     total = int(head["calls"])

@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ._common import count_if, pct, scalar, section, share, unavailable, with_eligible
+from ._common import count_if, non_nulls, pct, scalar, section, share, unavailable, with_eligible
 
 LEVELS = ("low", "elevated", "high")
 # The source's own flags (canonical columns, e.g. Burlington police set all four) and their plain names.
@@ -197,16 +197,15 @@ def rules_that_cannot_fire(classified: ir.Table, program) -> list[str]:
         return []
     # what each rule needs, counted in one query (six before: a scan and a compile each)
     zero = ibis.literal(0, "int64")
-    head = t.aggregate(
-        total=t.count(),
-        **{c: (t[c].count() if c in t.columns else zero) for c in ("narrative", "priority", "premise_force")},
+    head = non_nulls(
+        t, ["narrative", "priority", "premise_force"], total=t.count(),
         violent=count_if(t.category == "violent_crime") if "category" in t.columns else zero,
         history=count_if(t.premise_violence > 0) if "premise_violence" in t.columns else zero,
-    ).to_pandas().iloc[0]
+    )
     total = int(head["total"])
     if total == 0:
         return []
-    narrative, priority, force = int(head["narrative"]), int(head["priority"]), int(head["premise_force"])
+    narrative, priority, force = head["narrative"], head["priority"], head["premise_force"]
     violent, history = int(head["violent"]), int(head["history"])
     out = []
     for rule in program.risk_rules:

@@ -98,15 +98,6 @@ class RowHasher:
         self.seen = IdIndex()
         self.copies: dict[int, int] = {}  # row hash -> rows with it so far (only when >= 2)
 
-    def of(self, batch: pa.RecordBatch, header: list[str], need: np.ndarray, copies: np.ndarray) -> pa.Array:
-        """Stable id hash of each raw row (columns in name order, so column order does not matter).
-
-        Identical rows are numbered by their order in the file (the k-th copy gets a hash of
-        (row hash, k)), so repeated identical calls are all kept (and marked in ``copies``), yet
-        re-reading the same rows gives the same ids.
-        """
-        return self.number(self.base(batch, header), need, copies)
-
     @staticmethod
     def base(batch: pa.RecordBatch, header: list[str]) -> np.ndarray:
         """The hash of each raw row alone (no state: safe on any thread)."""

@@ -1,8 +1,8 @@
 """Mapping string batches of one file onto the target schema, vectorised, one step per function.
 
 ``Mapper(adapter, spec, header, ...)`` resolves the adapter's candidate columns against the
-header once; ``Mapper.map(batch, rows, index, stats)`` returns (loaded rows, quarantined rows).
-It is two halves so batches can be mapped on several threads: ``prepare`` depends on its
+header once; ``Mapper.finish(Mapper.prepare(batch, rows), index, stats)`` returns (loaded rows,
+quarantined rows). Two halves so batches can be mapped on several threads: ``prepare`` depends on its
 batch alone (thread-safe), ``finish`` on the batches before it (the row-hash copy counts and
 the duplicate-id index), so it runs one batch at a time in file order.
 Every value a rule changes or drops without quarantining its row is counted in ``stats``
@@ -176,9 +176,6 @@ class Mapper:
         return c_time is None
 
     # -- the steps
-    def map(self, batch: pa.RecordBatch, rows: np.ndarray, index: IdIndex, stats: Counter):
-        return self.finish(self.prepare(batch, rows), index, stats)
-
     def prepare(self, batch: pa.RecordBatch, rows: np.ndarray) -> _Batch:
         """Every step that depends on this batch alone; safe to run for several batches at once."""
         b = _Batch(batch, rows, self.header, self.nulls, n=batch.num_rows)
