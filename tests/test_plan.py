@@ -1,8 +1,7 @@
-"""The planning MIP: optima checked by enumeration, budget, contiguity, Pareto, bad parameters."""
+"""Planning: optima checked by enumeration, budget, contiguity, Pareto, bad parameters (more cases: test_plan_search.py)."""
 
 from __future__ import annotations
 
-import itertools
 import json
 
 import numpy as np
@@ -15,49 +14,9 @@ from altresponse.plan import plan, solve_coverage
 
 AS_OF = "2024-01-01"  # FakeProgram has one period for every date; the library needs the date explicitly
 
+from _plan_bruteforce import connected as _connected
+from _plan_bruteforce import enumerate_best as _enumerate
 from _planning_fixtures import FakePeriod, FakeProgram, all_week, classified_frame
-
-
-def _windows(H):
-    """Every contiguous (cyclic) set of hours, the empty one included."""
-    out = {()}
-    for length in range(1, H):
-        for start in range(H):
-            out.add(tuple(sorted((start + k) % H for k in range(length))))
-    out.add(tuple(range(H)))
-    return out
-
-
-def _connected(beats, adjacency):
-    if not beats:
-        return True
-    beats = set(beats)
-    seen, todo = set(), [next(iter(beats))]
-    while todo:
-        b = todo.pop()
-        if b in seen:
-            continue
-        seen.add(b)
-        todo += [j for i, j in adjacency if i == b and j in beats] + [i for i, j in adjacency if j == b and i in beats]
-    return seen == beats
-
-
-def _enumerate(calls, teams, budget, cap, adjacency=None, allowed=None):
-    B, D, H = calls.shape
-    best = 0.0
-    for r in range(B + 1):
-        for beats in itertools.combinations(range(B), r):
-            if allowed is not None and not all(allowed[b] for b in beats):
-                continue
-            if adjacency is not None and not _connected(beats, adjacency):
-                continue
-            demand = calls[list(beats)].sum(axis=0) if beats else np.zeros((D, H))
-            for days in itertools.chain.from_iterable(itertools.combinations(range(D), k) for k in range(D + 1)):
-                for win in _windows(H):
-                    if teams * len(days) * len(win) > budget:
-                        continue
-                    best = max(best, sum(min(demand[d, h], cap) for d in days for h in win))
-    return best
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -29,6 +29,6 @@ from __future__ import annotations
 from .choose import plan, plan_summary
 from .counts import DAYS, HOURS, CallCounts, count_calls
 from .result import Plan, write_plan
-from .solve import MipSolution, solve_coverage
+from .solve import CoverageSolution, solve_coverage
 
-__all__ = ["DAYS", "HOURS", "CallCounts", "MipSolution", "Plan", "count_calls", "plan", "plan_summary", "solve_coverage", "write_plan"]
+__all__ = ["DAYS", "HOURS", "CallCounts", "CoverageSolution", "Plan", "count_calls", "plan", "plan_summary", "solve_coverage", "write_plan"]

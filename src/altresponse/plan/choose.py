@@ -15,7 +15,7 @@ from ..inputs import as_date, as_program, period_in_effect, period_label
 from .counts import DAYS, HOURS, CallCounts, beat_sort_key, count_calls
 from .pareto import check_budget, pareto_rows
 from .result import Plan, hours_dict
-from .solve import MipSolution, solve_coverage
+from .solve import CoverageSolution, solve_coverage
 
 
 def plan(
@@ -97,7 +97,7 @@ def plan(
     capacity = np.outer(counts.day_count, np.ones(HOURS)) * teams * rate * max_utilization
     adjacency, allowed, base = _geometry(counts, period, beats_geojson, contiguous, max_distance_km, base)
 
-    def solve(budget: float) -> MipSolution:
+    def solve(budget: float) -> CoverageSolution:
         return solve_coverage(counts.calls, teams=teams, team_hours_per_week=budget, capacity=capacity, adjacency=adjacency, allowed=allowed)
 
     best = solve(team_hours_per_week)

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import UsageError
-from .solve import MipSolution
+from .solve import CoverageSolution
 
 
 def check_budget(value) -> None:
@@ -17,7 +17,7 @@ def check_budget(value) -> None:
         raise UsageError(msg)
 
 
-def pareto_rows(solve: Callable[[float], MipSolution], best: MipSolution, budget: float, budgets: list[float] | None,
+def pareto_rows(solve: Callable[[float], CoverageSolution], best: CoverageSolution, budget: float, budgets: list[float] | None,
                 *, teams: int, total_calls: int) -> list[dict[str, Any]]:
     """One row per budget (default teams × 7 days × 0, 4, ..., 24 hours, plus ``budget``)."""
     budgets = budgets if budgets is not None else [teams * 7 * h for h in range(0, 25, 4)]
