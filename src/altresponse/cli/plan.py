@@ -54,7 +54,7 @@ def register(app) -> None:
 
 
         prog, when = program_and_date(program, as_of)
-        with err_console.status("solving the coverage MIP for each budget…"):
+        with err_console.status("searching the best plan for each budget…"):
             result = plan(
                 classified_for(store, prog, as_of=as_of_date(as_of), typemap=typemap, con=con),  # this command's own connection (--engine)
                 prog,

@@ -195,7 +195,7 @@ def _geometry(counts: CallCounts, period, beats_geojson, contiguous: bool, max_d
 
 
 def _adjacency_pairs(beats_file, beats: list[str]) -> list[tuple[int, int]]:
-    """Index pairs of ``beats`` that share a border (geo.beat_adjacency), for the MIP."""
+    """Index pairs of ``beats`` that share a border (geo.beat_adjacency), for contiguity."""
     index = {b: k for k, b in enumerate(beats)}
     neighbours = beat_adjacency(beats_file)
     return sorted(

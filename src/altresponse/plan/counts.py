@@ -1,4 +1,4 @@
-"""Eligible calls counted by beat × weekday × hour on the engine: the MIP's input."""
+"""Eligible calls counted by beat × weekday × hour on the engine: the search's input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The budget → coverage curve: the MIP solved again at each budget."""
+"""The budget → coverage curve: the search run again at each budget."""
 
 from __future__ import annotations
 
