@@ -149,7 +149,6 @@ def test_more_bad_parameters_exit_2(store, args, needle):
     assert needle in res.output
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("as_of", [None, "2022-07-01"])
 @pytest.mark.parametrize("verb", ["plan", "simulate"])
 def test_summary_always_names_the_program_period_and_date(store, tmp_path, verb, as_of):
