@@ -92,7 +92,7 @@ def _best_cover_by_hand(frame, team_hours: float, teams: int) -> int:
 
 def test_plan_coverage_matches_a_hand_computed_optimum(sec, frame):
     # Capacity (5 teams x 60/55 calls an hour x 0.8, on each of 4 weeks' weekdays) is far above
-    # any weekday-hour's calls here, so the MIP's optimum is the brute-force one.
+    # any weekday-hour's calls here, so the plan's optimum is the brute-force one.
     t = pd.to_datetime(frame.received_local)
     busiest = pd.crosstab(t.dt.day_of_week, t.dt.hour).to_numpy().max()
     assert busiest < 4 * 5 * 60 / 55 * 0.8
