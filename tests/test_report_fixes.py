@@ -135,3 +135,22 @@ def test_no_private_altair_module_is_imported():
     src = REPO / "src" / "altresponse"
     offenders = [p for p in src.rglob("*.py") if re.search(r"altair\.utils\._|from altair\.[\w.]*\._", p.read_text())]
     assert offenders == []
+
+
+def test_load_inputs_takes_the_date_as_text_like_the_other_verbs(tmp_path_factory, tmp_path):
+    # load_inputs passed a YYYY-MM-DD string on to the label check, which called .isoformat() on it
+    import shutil
+
+    from _shared_builds import AS_OF, PROGRAM, durham_sample_report, shared
+
+    from altresponse.errors import UsageError
+    from altresponse.report import load_inputs
+
+    store = tmp_path / "store"  # a copy: a wrong date would classify again and write labels
+    shutil.copytree(shared(tmp_path_factory, "durham_sample_report", durham_sample_report)["store"], store)
+    notes: list = []
+    classified, _force, program = load_inputs(store, PROGRAM, as_of=AS_OF.isoformat(), notes=notes)
+    assert program.id == "durham-heart" and classified.count().execute() > 0
+    assert notes == []  # the stored labels were made for the same date: used, not recomputed
+    with pytest.raises(UsageError, match="as_of '2022-13-01' is not a date"):
+        load_inputs(store, PROGRAM, as_of="2022-13-01")

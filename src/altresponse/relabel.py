@@ -14,7 +14,7 @@ from pathlib import Path
 from .classify import classify_store, resolve_typemaps
 
 
-def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None, typemap=None, con=None):
+def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | str | None = None, typemap=None, con=None):
     """The program's labels for a store: the stored ones if they match, else classified again.
 
     Returns
@@ -27,7 +27,9 @@ def stored_or_fresh(store: str | Path, program, *, as_of: dt.date | None = None,
     from . import store as store_mod
     from .engine import read_parquet
     from .errors import InputError
+    from .inputs import as_date
 
+    as_of = None if as_of is None else as_date(as_of)  # `report.load_inputs` passes the caller's date or YYYY-MM-DD on
     path = store_mod.table_dir(store, "classified") / f"{program.id}.parquet"
     stored = store_mod.read_label_record(store, program.id)
     calls_parts = store_mod.parts(store, "calls")
