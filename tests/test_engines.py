@@ -26,6 +26,7 @@ from altresponse.classify import classify, classify_store, read_force, resolve_t
 from altresponse.engine import ENGINES, connect, read_parquet
 from altresponse.program import load_program
 from altresponse.quality import quality
+from _spark import conf_dir
 from paths import REAL, REPO
 
 PROGRAM = REPO / "programs" / "durham-heart.yaml"
@@ -67,16 +68,20 @@ def engine_stores(tmp_path_factory, synthetic_store) -> dict:
 
 
 @pytest.fixture(scope="session")
-def connections():
+def connections(tmp_path_factory):
     """Each engine's connection, opened when first asked for and kept for the session (one Spark
-    session in all: it takes seconds to a minute to start on a loaded machine)."""
+    session in all: it takes seconds to a minute to start on a loaded machine). Spark starts with
+    the tests' small-data settings in SPARK_CONF_DIR (tests/_spark.py says what and why)."""
     opened = {}
 
     def get(name: str):
         if name not in ENGINES:
             pytest.fail(f"engine {name} is not installed: pip install -e '.[test]' installs every engine")
         if name not in opened:
-            opened[name] = connect(name)
+            with pytest.MonkeyPatch.context() as env:  # read once, by the launcher of the driver JVM
+                if name == "pyspark":
+                    env.setenv("SPARK_CONF_DIR", str(conf_dir(tmp_path_factory.mktemp("spark_conf"))))
+                opened[name] = connect(name)
         return opened[name]
 
     yield get
