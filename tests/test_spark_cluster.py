@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _spark import JVM_FLAGS, conf_dir
 
 pytestmark = [pytest.mark.spark, pytest.mark.spark_cluster]
 
@@ -65,7 +66,8 @@ def spark_master(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("spark_cluster")
     env = {**os.environ, "SPARK_HOME": str(Path(pyspark.__file__).parent), "SPARK_LOCAL_IP": "127.0.0.1",
-           "SPARK_WORKER_DIR": str(root / "work"), "SPARK_LOG_DIR": str(root)}
+           "SPARK_WORKER_DIR": str(root / "work"), "SPARK_LOG_DIR": str(root),
+           "SPARK_DAEMON_JAVA_OPTS": JVM_FLAGS}  # the master's and worker's JVMs (tests/_spark.py)
     port = _free_port()
     url = f"spark://127.0.0.1:{port}"
     started = []
@@ -84,11 +86,12 @@ def spark_master(tmp_path_factory):
 def test_quality_on_a_standalone_cluster_gives_duckdbs_numbers(spark_master, synthetic_store, tmp_path):
     """``altresponse quality --spark-master URL`` on the synthetic store (it has every interval):
     the same counts, null rates, types and interval medians as on DuckDB."""
-    # Tuned the way a user tunes a cluster (docs/engines.md): spark-defaults.conf in SPARK_CONF_DIR.
-    # Two shuffle partitions instead of Spark's 200 for 5,000 rows on a one-core worker (fewer tasks).
-    # 512 MB executors: the worker offers 1 GB, and the driver shares the machine.
-    (tmp_path / "spark-defaults.conf").write_text("spark.sql.shuffle.partitions 2\nspark.executor.memory 512m\n")
-    env = {**os.environ, "SPARK_CONF_DIR": str(tmp_path)}
+    # Tuned the way a user tunes a cluster (docs/engines.md): spark-defaults.conf in SPARK_CONF_DIR,
+    # with the tests' small-data settings (tests/_spark.py). Two shuffle partitions instead of
+    # Spark's 200 for 5,000 rows on a one-core worker (fewer tasks). 512 MB executors: the worker
+    # offers 1 GB, and the driver shares the machine.
+    conf = conf_dir(tmp_path, {"spark.sql.shuffle.partitions": "2", "spark.executor.memory": "512m"})
+    env = {**os.environ, "SPARK_CONF_DIR": str(conf)}
     runs = {}
     for name, extra in (("duckdb", []), ("cluster", ["--spark-master", spark_master])):
         done = subprocess.run([*CLI, "quality", "--store", str(synthetic_store), "--json", *extra],

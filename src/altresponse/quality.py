@@ -51,19 +51,15 @@ def quality(store: str | Path, *, con=None, top_types: int = 20) -> dict:
         If the store has no calls.
     """
     t = store_mod.calls(store, con=con)
-    n = int(t.count().execute())
+    columns = [c for c, _, _ in CALL_COLUMNS if c in t.columns]
+    # One query for every one-row figure: on Spark each query costs about a second however few
+    # the rows (docs/engines.md), and the report had ten of them.
+    row = t.aggregate([*_head(t, columns), *_interval_measures(t)]).execute().iloc[0]
+    n = int(row["rows"])
     out: dict = {"store": str(store), "rows": n}
     out["by_source"] = _counts(t, "source")
-    columns = [c for c, _, _ in CALL_COLUMNS if c in t.columns]
-    nulls = t.aggregate([t[c].isnull().sum().name(c) for c in columns]).execute().iloc[0]
-    out["null_rate"] = {c: round(float(nulls[c]) / n, 4) if n else None for c in columns}
-
+    out["null_rate"] = {c: round(float(row[f"{c}__null"]) / n, 4) if n else None for c in columns}
     ts = {}
-    aggs = []
-    for c in TIMESTAMP_COLUMNS:
-        aggs += [t[c].min().name(f"{c}__min"), t[c].max().name(f"{c}__max"), t[c].count().name(f"{c}__n")]
-    aggs += [t.received_date.min().name("d_min"), t.received_date.max().name("d_max")]
-    row = t.aggregate(aggs).execute().iloc[0]
     for c in TIMESTAMP_COLUMNS:
         filled = int(row[f"{c}__n"])
         ts[c] = {
@@ -84,25 +80,8 @@ def quality(store: str | Path, *, con=None, top_types: int = 20) -> dict:
     out["types_by_volume"] = [
         {"type_desc": r.type_desc, "calls": int(r.calls)} for r in types.itertuples(index=False)
     ]
-    out["distinct_types"] = int(t.type_desc.nunique().execute())
-
-    intervals = {}
-    for name, start, end in INTERVALS:
-        both = t.filter(t[start].notnull() & t[end].notnull())
-        secs = (both[end].epoch_seconds() - both[start].epoch_seconds()).name("s")
-        r = both.aggregate(
-            computable=both.count(),
-            negative=(secs < 0).sum(),
-            median_seconds=secs.median(),
-        ).execute().iloc[0]
-        computable = int(r["computable"])
-        intervals[name] = {
-            "computable": computable,
-            "share": round(computable / n, 4) if n else None,
-            "negative": int(r["negative"] or 0) if computable else 0,
-            "median_seconds": float(r["median_seconds"]) if computable else None,
-        }
-    out["intervals"] = intervals
+    out["distinct_types"] = int(row["distinct_types"])
+    out["intervals"] = {name: _interval(row, name, n) for name, _, _ in INTERVALS}
 
     flags = t.filter(t.time_flags.notnull()).select(flag=t.time_flags.split(",").unnest())
     fl = flags.group_by("flag").aggregate(rows=flags.count()).order_by(ibis.desc("rows")).execute()
@@ -114,6 +93,35 @@ def quality(store: str | Path, *, con=None, top_types: int = 20) -> dict:
     except Exception:  # noqa: BLE001 - no quarantine parts is fine
         out["quarantine"] = {}
     return out
+
+
+def _head(t, columns: list[str]) -> list:
+    """Row count, nulls per column, each timestamp's range and fill, the date range, distinct types."""
+    aggs = [t.count().name("rows"), t.type_desc.nunique().name("distinct_types")]
+    aggs += [t[c].isnull().sum().name(f"{c}__null") for c in columns]
+    for c in TIMESTAMP_COLUMNS:
+        aggs += [t[c].min().name(f"{c}__min"), t[c].max().name(f"{c}__max"), t[c].count().name(f"{c}__n")]
+    return [*aggs, t.received_date.min().name("d_min"), t.received_date.max().name("d_max")]
+
+
+def _interval_measures(t) -> list:
+    """Per interval: calls with both ends, negative intervals, median seconds. The difference is
+    null where either end is, so counting it counts the calls with both ends."""
+    aggs = []
+    for name, start, end in INTERVALS:
+        secs = t[end].epoch_seconds() - t[start].epoch_seconds()
+        aggs += [secs.count().name(f"{name}__n"), (secs < 0).sum().name(f"{name}__neg"), secs.median().name(f"{name}__med")]
+    return aggs
+
+
+def _interval(row, name: str, n: int) -> dict:
+    computable = int(row[f"{name}__n"])
+    return {
+        "computable": computable,
+        "share": round(computable / n, 4) if n else None,
+        "negative": int(row[f"{name}__neg"] or 0) if computable else 0,
+        "median_seconds": float(row[f"{name}__med"]) if computable else None,
+    }
 
 
 def _counts(t, column: str) -> dict[str, int]:
