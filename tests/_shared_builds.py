@@ -47,7 +47,7 @@ def durham_sample_report(folder):
     """The bundled Durham sample ingested with its beats and its analyst report written (as of AS_OF).
 
     What ``altresponse demo`` reports; test_report_fixes.py reads the report, test_pages_browser.py
-    opens it in Chromium and builds the public site from the same store.
+    opens it in Chromium, and :func:`durham_sample_site` publishes the same store.
     """
     from altresponse.ingest import ingest
     from altresponse.report import build_sections, load_inputs, write_report
@@ -57,3 +57,20 @@ def durham_sample_report(folder):
     sections = build_sections(classified, force=force, program=program, as_of=AS_OF)
     written = write_report(sections, folder / "report", beats=BEATS, program=program)
     return {"store": folder / "store", "html": written["html"], "json": written["json"]}
+
+
+def durham_sample_site(tmp_path_factory):
+    """The public site of the Durham sample (as of AS_OF, the default smallest cell), built once per
+    run from :func:`durham_sample_report`'s store: test_site.py scans it, test_pages_browser.py opens it.
+    """
+    durham = shared(tmp_path_factory, "durham_sample_report", durham_sample_report)
+
+    def build(folder):
+        from altresponse.publish.site import build_site
+        from altresponse.report import load_inputs
+
+        classified, _force, program = load_inputs(durham["store"], PROGRAM, as_of=AS_OF)  # the labels the report stored
+        build_site(classified, program, folder / "site", beats_geojson=BEATS)
+        return {"store": durham["store"], "site": folder / "site"}
+
+    return shared(tmp_path_factory, "durham_sample_site", build)
