@@ -22,7 +22,7 @@ def pages(tmp_path_factory):
     from test_site_with_service_db import build
 
     # the Durham sample's report (test_report_fixes.py reads it) and public site (test_site.py scans it)
-    report = shared(tmp_path_factory, "durham_sample_report", durham_sample_report)["html"]
+    report = durham_sample_report(tmp_path_factory)["html"]
     site = durham_sample_site(tmp_path_factory)["site"] / "index.html"
     # the synthetic city with the service's records injected (the frames test_site.py scripts)
     service = shared(tmp_path_factory, "synthetic_service_site", synthetic_service_site)["site"] / "index.html"
