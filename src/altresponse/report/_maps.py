@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +110,17 @@ def beat_map(
         width=width, height=height)
 
 
-def _corners(features: list[dict]) -> dict:
-    """The features' bounding box as its four corners, for the projection's ``fit``.
+def _corners(features: list[dict]) -> dict | list:
+    """The features' bounding box as its four corners, for the projection's ``fit`` ([] if none).
 
     On a Mercator map x depends on longitude only and y on latitude only, so the corners frame
     exactly what the outlines would. The outlines themselves made Altair validate every
     coordinate twice (~2 s per citywide map) and wrote every polygon into the page a second time.
     """
+    if not features:
+        return []
     x0, y0, x1, y1 = shapely.total_bounds([shape(f["geometry"]) for f in features])
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):  # no features, or only empty outlines
+        return []
     corners = [[float(x), float(y)] for x in (x0, x1) for y in (y0, y1)]
     return {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": corners}}
