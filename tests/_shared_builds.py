@@ -43,17 +43,52 @@ def shared(tmp_path_factory, name: str, build):
         return pickle.loads(done.read_bytes())
 
 
-def durham_sample_report(folder):
-    """The bundled Durham sample ingested with its beats and its analyst report written (as of AS_OF).
+def durham_sample_store(tmp_path_factory):
+    """The bundled Durham sample ingested with its beats and classified as of AS_OF (the labels
+    stored, so every reader with that date only reads the store). Built once per run."""
+
+    def build(folder):
+        from altresponse.ingest import ingest
+        from altresponse.report import load_inputs
+
+        ingest([DURHAM_CSV], "durham", folder / "store", beats=BEATS)
+        load_inputs(folder / "store", PROGRAM, as_of=AS_OF)  # classifies and stores the labels
+        return folder / "store"
+
+    return shared(tmp_path_factory, "durham_sample_store", build)
+
+
+def durham_sample_report(tmp_path_factory):
+    """The Durham sample's analyst report (as of AS_OF), written once per run from :func:`durham_sample_store`.
 
     What ``altresponse demo`` reports; test_report_fixes.py reads the report, test_pages_browser.py
-    opens it in Chromium and builds the public site from the same store.
+    opens it in Chromium.
     """
-    from altresponse.ingest import ingest
-    from altresponse.report import build_sections, load_inputs, write_report
+    store = durham_sample_store(tmp_path_factory)
 
-    ingest([DURHAM_CSV], "durham", folder / "store", beats=BEATS)
-    classified, force, program = load_inputs(folder / "store", PROGRAM, as_of=AS_OF)
-    sections = build_sections(classified, force=force, program=program, as_of=AS_OF)
-    written = write_report(sections, folder / "report", beats=BEATS, program=program)
-    return {"store": folder / "store", "html": written["html"], "json": written["json"]}
+    def build(folder):
+        from altresponse.report import build_sections, load_inputs, write_report
+
+        classified, force, program = load_inputs(store, PROGRAM, as_of=AS_OF)
+        sections = build_sections(classified, force=force, program=program, as_of=AS_OF)
+        written = write_report(sections, folder / "report", beats=BEATS, program=program)
+        return {"store": store, "html": written["html"], "json": written["json"]}
+
+    return shared(tmp_path_factory, "durham_sample_report", build)
+
+
+def durham_sample_site(tmp_path_factory):
+    """The public site of the Durham sample (as of AS_OF, the default smallest cell), built once per
+    run from :func:`durham_sample_store`: test_site.py scans it, test_pages_browser.py opens it.
+    """
+    store = durham_sample_store(tmp_path_factory)
+
+    def build(folder):
+        from altresponse.publish.site import build_site
+        from altresponse.report import load_inputs
+
+        classified, _force, program = load_inputs(store, PROGRAM, as_of=AS_OF)
+        build_site(classified, program, folder / "site", beats_geojson=BEATS)
+        return {"store": store, "site": folder / "site"}
+
+    return shared(tmp_path_factory, "durham_sample_site", build)

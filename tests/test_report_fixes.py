@@ -15,10 +15,10 @@ from altresponse import fmt
 
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory):
-    from _shared_builds import durham_sample_report, shared
+    from _shared_builds import durham_sample_report
 
     # the Durham sample (with its beats) reported as of 2022-06-01, built once per run
-    written = shared(tmp_path_factory, "durham_sample_report", durham_sample_report)
+    written = durham_sample_report(tmp_path_factory)
     html = Path(written["html"]).read_text()
     return html, json.loads(Path(written["json"]).read_text())
 

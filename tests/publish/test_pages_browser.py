@@ -6,55 +6,29 @@ CSV download works. Screenshots go to tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from _browser import CHROMIUM, axe, launch, open_page, page_width, screenshot
-from paths import REPO, SAMPLES
 
 pytestmark = pytest.mark.browser
-
-PROGRAM = REPO / "programs" / "durham-heart.yaml"
-DURHAM = SAMPLES / "durham"
-BEATS = DURHAM / "durham_police_beats_dissolved.geojson"
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """The analyst report and the public site, both from the bundled Durham sample."""
-    from _shared_builds import durham_sample_report, shared
-
-    from altresponse.ingest import ingest
-    from altresponse.publish.site import build_site
-    from altresponse.report import load_inputs
-
-    root = tmp_path_factory.mktemp("pages")
-    when = dt.date(2022, 6, 1)
-    # the Durham sample's store and report, built once per run (test_report_fixes.py reads the same)
-    durham = shared(tmp_path_factory, "durham_sample_report", durham_sample_report)
-    report = durham["html"]
-    classified, _force, program = load_inputs(durham["store"], PROGRAM, as_of=when)
-    site = build_site(classified, program, root / "site", beats_geojson=BEATS)["html"]
-    # the synthetic city with the service's records injected (the frames test_site.py scripts)
-    from test_site import _followups, _outcomes
-
-    from altresponse.synth import write_synthetic_calls
-
-    write_synthetic_calls(root / "synth.csv", 2500, seed=3, start="2023-11-01")
-    ingest([root / "synth.csv"], "synth", root / "synth_store")
-    synth, _, _ = load_inputs(root / "synth_store", PROGRAM, as_of=when)
-    evaluation = {"headline": {"outcome": "police use of force", "estimator": "staggered difference-in-differences",
-                               "relative_effect": -0.12, "ci_low": -0.30, "ci_high": 0.05, "interval": "95%", "sentence": ""}}
-    from altresponse.synth import default_beats_path
-
-    service = build_site(synth, program, root / "service_site", outcomes=_outcomes(), followups=_followups(),
-                         evaluation=evaluation, beats_geojson=default_beats_path())["html"]
-    # the synthetic city with a real service database filled through the API, built by the CLI
+    """The analyst report and the public sites, each built once per run by the module that checks its figures."""
+    from _shared_builds import durham_sample_report, durham_sample_site, shared
+    from test_site import synthetic_service_site
     from test_site_with_service_db import build
 
-    db_site = shared(tmp_path_factory, "service_db_site", build)["site"] / "index.html"  # built once per run
-    return {"report": Path(report), "site": Path(site), "service_site": Path(service), "db_site": db_site}
+    # the Durham sample's report (test_report_fixes.py reads it) and public site (test_site.py scans it)
+    report = durham_sample_report(tmp_path_factory)["html"]
+    site = durham_sample_site(tmp_path_factory)["site"] / "index.html"
+    # the synthetic city with the service's records injected (the frames test_site.py scripts)
+    service = shared(tmp_path_factory, "synthetic_service_site", synthetic_service_site)["site"] / "index.html"
+    # the synthetic city with a real service database filled through the API, built by the CLI
+    db_site = shared(tmp_path_factory, "service_db_site", build)["site"] / "index.html"
+    return {"report": Path(report), "site": site, "service_site": service, "db_site": db_site}
 
 
 @pytest.fixture(scope="module")

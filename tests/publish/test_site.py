@@ -37,14 +37,15 @@ def _classified(store: Path):
 
 @pytest.fixture(scope="module")
 def durham_site(tmp_path_factory):
-    from altresponse.ingest import ingest
+    from _shared_builds import durham_sample_site
 
-    root = tmp_path_factory.mktemp("durham_site")
-    ingest([DURHAM_CSV], "durham", root / "store", beats=BEATS)
-    classified, program = _classified(root / "store")
-    build_site(classified, program, root / "site", beats_geojson=BEATS, min_cell=K)
+    from altresponse.publish.suppress import MIN_CELL
+
+    assert MIN_CELL == K  # the shared site is built with the default smallest cell
+    built = durham_sample_site(tmp_path_factory)  # once per run (test_pages_browser.py opens the same site)
+    classified, _ = _classified(built["store"])
     ids = set(classified.select("call_id").to_pandas()["call_id"])
-    return root / "site", ids
+    return built["site"], ids
 
 
 def _site_text(site: Path) -> dict[Path, str]:
@@ -186,18 +187,37 @@ def test_durham_site_reads_the_program_file_and_says_what_is_missing(durham_site
 # --------------------------------------------------------------------------- synthetic + service records
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
-    from altresponse.ingest import ingest
-    from altresponse.synth import write_synthetic_calls
+EVALUATION = {"headline": {"outcome": "police use of force", "estimator": "staggered difference-in-differences",
+                           "relative_effect": -0.12, "ci_low": -0.30, "ci_high": 0.05, "interval": "95%",
+                           "sentence": "Placebo checks passed."}}
 
-    root = tmp_path_factory.mktemp("synth_site")
+
+def _with_narrative(classified):
+    # plant a narrative per call: the site must never carry one
+    return classified.mutate(narrative=ibis.literal("CALLER SAYS ROSALIND QUIXOTE-") + classified.call_id)
+
+
+def synthetic_service_site(root: Path) -> dict:
+    """2,500 synthetic calls (a narrative planted in each) published with the scripted service records
+    and an evaluation. Built once per run through tests/_shared_builds.py (test_pages_browser.py opens it)."""
+    from altresponse.ingest import ingest
+    from altresponse.synth import default_beats_path, write_synthetic_calls
+
     write_synthetic_calls(root / "calls.csv", 2500, seed=3, start="2023-11-01")
     ingest([root / "calls.csv"], "synth", root / "store")
     classified, program = _classified(root / "store")
-    # plant a narrative per call: the site must never carry one
-    classified = classified.mutate(narrative=ibis.literal("CALLER SAYS ROSALIND QUIXOTE-") + classified.call_id)
-    return root, classified, program
+    build_site(_with_narrative(classified), program, root / "site", outcomes=_outcomes(), followups=_followups(),
+               evaluation=EVALUATION, beats_geojson=default_beats_path(), min_cell=K)
+    return {"store": root / "store", "site": root / "site"}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from _shared_builds import shared
+
+    built = shared(tmp_path_factory, "synthetic_service_site", synthetic_service_site)
+    classified, program = _classified(built["store"])  # the labels the build stored
+    return tmp_path_factory.mktemp("synth_site"), _with_narrative(classified), program, built["site"]
 
 
 def _outcomes() -> pd.DataFrame:
@@ -233,15 +253,8 @@ def _followups() -> pd.DataFrame:
 
 
 def test_synthetic_site_with_service_records(synthetic):
-    root, classified, program = synthetic
-    evaluation = {"headline": {"outcome": "police use of force", "estimator": "staggered difference-in-differences",
-                               "relative_effect": -0.12, "ci_low": -0.30, "ci_high": 0.05, "interval": "95%",
-                               "sentence": "Placebo checks passed."}}
-    from altresponse.synth import default_beats_path
-
-    build_site(classified, program, root / "site", outcomes=_outcomes(), followups=_followups(), evaluation=evaluation,
-               beats_geojson=default_beats_path(), min_cell=K)
-    files = _site_text(root / "site")
+    _, classified, program, site = synthetic  # the site is built by synthetic_service_site
+    files = _site_text(site)
     cols = classified.select("call_id", "location_text", "latitude", "longitude", "narrative", "received_local").to_pandas()
     needles = set(cols["call_id"]) | {i.split(":", 1)[-1] for i in cols["call_id"]}
     needles |= {t for t in cols["location_text"].dropna()} | set(cols["narrative"])
@@ -249,9 +262,9 @@ def test_synthetic_site_with_service_records(synthetic):
     needles |= {pd.Timestamp(t).strftime("%H:%M:%S") for t in cols["received_local"].dropna()}
     assert _hits(files, needles) == []
     assert _pair_hits(files, zip(cols["longitude"], cols["latitude"])) == []
-    text = files[root / "site" / "index.html"]
+    text = files[site / "index.html"]
     # the reasons: 'caller declined' (2 calls) is hidden with a partner; the large ones show
-    reasons = pd.read_csv(root / "site" / "data" / "service_no_team_by_reason.csv")
+    reasons = pd.read_csv(site / "data" / "service_no_team_by_reason.csv")
     shown = dict(zip(reasons["reason"], reasons["calls"]))
     assert pd.isna(shown["the caller declined"])
     assert sum(pd.isna(v) for v in shown.values()) == 2
@@ -261,14 +274,14 @@ def test_synthetic_site_with_service_records(synthetic):
     # follow-ups: 121 made; 48 h, reached and connected shares are shown (each part ≥ 11)
     assert "Care Navigation follow-ups made" in text and ">121<" in text
     assert "connected the person to services (of 121)" in text
-    outcome = pd.read_csv(root / "site" / "data" / "followups_by_outcome.csv")
+    outcome = pd.read_csv(site / "data" / "followups_by_outcome.csv")
     assert outcome["followups"].isna().sum() == 2  # 'declined' (1) and its partner
     # the evaluation headline with its uncertainty in words
     assert "12% fewer police use of force" in text and "includes no change at all" in text
 
 
 def test_missing_evaluation_and_service_say_what_they_need(synthetic):
-    root, classified, program = synthetic
+    root, classified, program, _ = synthetic
     build_site(classified, program, root / "bare", min_cell=K, service_note="The service's records could not be read (test).")
     text = (root / "bare" / "index.html").read_text()
     assert "could not be read (test)" in text

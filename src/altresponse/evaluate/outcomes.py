@@ -38,9 +38,11 @@ def call_outcomes(classified: ir.Table, response_id: str) -> tuple[list[Outcome]
     -------
     (list of Outcome, dict name -> reason)
     """
-    cols = set(classified.columns)
-    have = {c: _non_null(classified, c) for c in ("dispatched_at", "cleared_at", "onscene_at", "received_at", "disposition", "units")
-            if c in cols}
+    from ..analyze._common import non_nulls
+
+    # one query for every column: each query classifies the calls again (one per column took
+    # six classifications of the store before the panel's own)
+    have = non_nulls(classified, ["dispatched_at", "cleared_at", "onscene_at", "received_at", "disposition", "units"])
     elig = f"eligible_{response_id}"
     # the eligible calls first: they are what the program can change directly (the headline)
     out = [Outcome("eligible", f"police calls of types the {response_id} response may take", "count",
@@ -69,10 +71,6 @@ def call_outcomes(classified: ir.Table, response_id: str) -> tuple[list[Outcome]
     else:
         missing["arrest"] = missing["report"] = "no dispositions in this store"
     return out, missing
-
-
-def _non_null(t: ir.Table, col: str) -> bool:
-    return bool(t[col].notnull().any().execute())
 
 
 def with_repeat_flag(calls: ir.Table) -> ir.Table:

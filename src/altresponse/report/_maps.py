@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -105,5 +106,21 @@ def beat_map(
         longitude="lon:Q", latitude="lat:Q", text="label:N")
     text_top = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#111").encode(
         longitude="lon:Q", latitude="lat:Q", text="label:N")
-    fit = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]} for f in framed]
-    return alt.layer(base, shaded, coloured, text, text_top).project(type="mercator", fit=fit).properties(width=width, height=height)
+    return alt.layer(base, shaded, coloured, text, text_top).project(type="mercator", fit=_corners(framed)).properties(
+        width=width, height=height)
+
+
+def _corners(features: list[dict]) -> dict | list:
+    """The features' bounding box as its four corners, for the projection's ``fit`` ([] if none).
+
+    On a Mercator map x depends on longitude only and y on latitude only, so the corners frame
+    exactly what the outlines would. The outlines themselves made Altair validate every
+    coordinate twice (~2 s per citywide map) and wrote every polygon into the page a second time.
+    """
+    if not features:
+        return []
+    x0, y0, x1, y1 = shapely.total_bounds([shape(f["geometry"]) for f in features])
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):  # no features, or only empty outlines
+        return []
+    corners = [[float(x), float(y)] for x in (x0, x1) for y in (y0, y1)]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": corners}}
