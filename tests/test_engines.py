@@ -82,6 +82,7 @@ def connections(tmp_path_factory):
             with pytest.MonkeyPatch.context() as env:  # read once, by the launcher of the driver JVM
                 if name == "pyspark":
                     env.setenv("SPARK_CONF_DIR", str(conf_dir(tmp_path_factory.mktemp("spark_conf"))))
+                    env.delenv("PYSPARK_PYTHON", raising=False)  # the product's own choice is tested
                 opened[name] = connect(name)
         return opened[name]
 
@@ -239,6 +240,17 @@ def _plain(value):
         value = value.tz_convert("UTC").tz_localize(None) if value.tzinfo else value
         return value.to_pydatetime()
     return value
+
+
+@pytest.mark.spark
+def test_local_spark_python_workers_run_this_interpreter(connections):
+    # pyspark takes its workers' interpreter only from PYSPARK_PYTHON (else `python3` on PATH, here
+    # another interpreter without this environment's packages); engine.spark_session sets it locally
+    import sys
+
+    session = connections("pyspark")._session
+    ran = session.sparkContext.parallelize([0], 1).map(lambda _: __import__("sys").executable).collect()
+    assert ran == [sys.executable]
 
 
 def test_cli_engine_option_reaches_the_engine(engine_stores):

@@ -8,6 +8,7 @@ Ibis backend (Spark, Polars) can be passed wherever a ``con`` is accepted.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -146,7 +147,8 @@ def spark_session(master: str | None = None):
     """A Spark session on ``master`` (default ``local[2]``), set up for a machine with no network.
 
     Loopback only, no UI, UTC session clock (timestamps keep the meaning they had in DuckDB),
-    and executors run this interpreter (so a cluster on this machine uses the same packages).
+    and, in local mode, Python workers run this interpreter. A cluster's workers run their own
+    ``python3`` (or ``PYSPARK_PYTHON``): this path may not exist on their machines.
     """
     # Offline machines: never fetch packages, bind to loopback, no UI.
     from pyspark.sql import SparkSession
@@ -158,13 +160,16 @@ def spark_session(master: str | None = None):
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.pyspark.python", sys.executable)
         .config("spark.ui.showConsoleProgress", "false")  # stderr is the CLI's
     )
     if master is None or master.startswith("local"):
         # Two local cores: Spark's 200 shuffle partitions per group-by cost more than they split.
         # A cluster keeps its own settings (spark-defaults.conf): anything set here would override them.
         builder = builder.config("spark.sql.shuffle.partitions", "4")
+        # pyspark takes its workers' interpreter only from PYSPARK_PYTHON (spark.pyspark.python is
+        # ignored: pyspark/core/context.py), else whatever `python3` is first on PATH, which may be
+        # another version or lack this environment's packages. A caller's own setting stands.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
