@@ -141,13 +141,13 @@ def test_load_inputs_takes_the_date_as_text_like_the_other_verbs(tmp_path_factor
     # load_inputs passed a YYYY-MM-DD string on to the label check, which called .isoformat() on it
     import shutil
 
-    from _shared_builds import AS_OF, PROGRAM, durham_sample_report, shared
+    from _shared_builds import AS_OF, PROGRAM, durham_sample_store
 
     from altresponse.errors import UsageError
     from altresponse.report import load_inputs
 
     store = tmp_path / "store"  # a copy: a wrong date would classify again and write labels
-    shutil.copytree(shared(tmp_path_factory, "durham_sample_report", durham_sample_report)["store"], store)
+    shutil.copytree(durham_sample_store(tmp_path_factory), store)
     notes: list = []
     classified, _force, program = load_inputs(store, PROGRAM, as_of=AS_OF.isoformat(), notes=notes)
     assert program.id == "durham-heart" and classified.count().execute() > 0
