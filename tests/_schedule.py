@@ -9,8 +9,8 @@ only small modules for the end. The suite runs with ``--no-loadscope-reorder`` s
 this order; within a module the order is unchanged.
 
 ``SECONDS`` are per-module sums of the junit ``time`` of one full run (setup, call and teardown;
-wall seconds, which count the time a module waits on Spark's JVMs, Chromium or PostgreSQL; measured
-with the load average at ~5 on 2 cores, so only their order matters). A module not listed counts
+wall seconds, which count the time a module waits on Spark's JVMs, Chromium or PostgreSQL; from a
+fresh-clone ``.ci/run`` with PostgreSQL on a quiet 2-core machine; only their order matters). A module not listed counts
 as light and keeps its place after the listed ones. Regenerate after a module grows a lot::
 
     .venv/bin/python -m pytest --junitxml=run.xml && .venv/bin/python tests/_schedule.py run.xml
@@ -21,41 +21,28 @@ from __future__ import annotations
 import sys
 
 SECONDS = {
-    "tests/test_engines.py": 160,
-    "tests/test_cli_plan.py": 135,
-    "tests/publish/test_pages_browser.py": 96,
-    "tests/test_spark_cluster.py": 88,
-    "tests/test_programs_shipped.py": 77,
-    "tests/evaluate/test_planted.py": 75,
-    "tests/evaluate/test_cli_evaluate.py": 61,
-    "tests/serve/test_serve_triage.py": 32,
-    "tests/test_benchmark_pipeline.py": 32,
-    "tests/test_newcity_items.py": 27,
-    "tests/serve/test_serve_followups.py": 27,
-    "tests/test_demo.py": 25,
-    "tests/test_report.py": 24,
-    "tests/test_rules.py": 23,
-    "tests/serve/test_serve_pages.py": 23,
-    "tests/test_report_real.py": 23,
-    "tests/test_classify.py": 20,
-    "tests/serve/test_serve_input.py": 20,
-    "tests/test_adapter_draft.py": 19,
-    "tests/test_check.py": 19,
-    "tests/publish/test_suppress.py": 18,
-    "tests/serve/test_serve_kill.py": 18,
-    "tests/evaluate/test_panel_denver.py": 16,
-    "tests/publish/test_site.py": 16,
-    "tests/serve/test_serve_fuzz.py": 15,
-    "tests/test_report_planning.py": 15,
-    "tests/serve/test_serve_auth.py": 15,
-    "tests/test_new_city_walkthrough.py": 14,
-    "tests/adapters/test_house_numbers_denver.py": 14,
-    "tests/serve/test_serve_premises.py": 13,
-    "tests/test_ingest_timestamps.py": 13,
-    "tests/serve/test_serve_outcomes.py": 13,
-    "tests/test_classify_stored.py": 12,
+    "tests/publish/test_pages_browser.py": 60,
+    "tests/test_engines.py": 54,
+    "tests/serve/test_serve_lean.py": 48,
+    "tests/test_programs_shipped.py": 39,
+    "tests/test_spark_cluster.py": 34,
+    "tests/evaluate/test_planted.py": 20,
+    "tests/test_newcity_items.py": 19,
+    "tests/serve/test_serve_input.py": 18,
+    "tests/serve/test_serve_kill.py": 17,
+    "tests/serve/test_serve_pages.py": 17,
+    "tests/test_report_real.py": 17,
+    "tests/test_benchmark_pipeline.py": 16,
+    "tests/test_ingest_timestamps.py": 16,
+    "tests/test_rules.py": 15,
+    "tests/serve/test_serve_triage.py": 14,
+    "tests/test_demo.py": 14,
+    "tests/evaluate/test_cli_evaluate.py": 12,
+    "tests/test_synth.py": 12,
+    "tests/serve/test_serve_followups.py": 11,
     "tests/test_check_fuzz.py": 11,
-    "tests/test_typemap.py": 11,
+    "tests/test_adapter_draft.py": 10,
+    "tests/test_report.py": 10,
 }
 
 
