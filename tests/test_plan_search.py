@@ -128,5 +128,5 @@ def test_area_ties_go_to_the_larger_area_then_the_lowest_beat():
 
 @pytest.mark.parametrize("budget", [-1.0, math.nan])
 def test_negative_or_missing_budget_is_refused(budget):
-    with pytest.raises(UsageError, match="team_hours_per_week must be a non-negative number"):
+    with pytest.raises(UsageError, match="team-hours-per-week must be a non-negative number"):
         solve_coverage(np.ones((1, 1, 2)), teams=1, team_hours_per_week=budget)

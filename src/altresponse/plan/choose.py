@@ -13,9 +13,9 @@ from ..errors import UsageError
 from ..geo import beat_adjacency, distance_km, load_beats
 from ..inputs import as_date, as_program, period_in_effect, period_label
 from .counts import DAYS, HOURS, CallCounts, beat_sort_key, count_calls
-from .pareto import check_budget, pareto_rows
+from .pareto import pareto_rows
 from .result import Plan, hours_dict
-from .solve import CoverageSolution, solve_coverage
+from .solve import CoverageSolution, check_budget, solve_coverage
 
 
 def plan(

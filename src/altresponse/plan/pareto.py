@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
-import numpy as np
-
-from ..errors import UsageError
-from .solve import CoverageSolution
-
-
-def check_budget(value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value) or value < 0:
-        msg = f"--team-hours-per-week must be a non-negative number, got {value!r}"
-        raise UsageError(msg)
+from .solve import CoverageSolution, check_budget
 
 
 def pareto_rows(solve: Callable[[float], CoverageSolution], best: CoverageSolution, budget: float, budgets: list[float] | None,

@@ -85,9 +85,7 @@ def solve_coverage(
     if teams < 1:
         msg = f"teams must be at least 1, got {teams}"
         raise UsageError(msg)
-    if not team_hours_per_week >= 0:
-        msg = f"team_hours_per_week must be a non-negative number, got {team_hours_per_week!r}"
-        raise UsageError(msg)
+    check_budget(team_hours_per_week)
     B, D, H = calls.shape
     cap = np.broadcast_to(np.asarray(capacity, dtype=float), (D, H))
     areas = _areas(B, adjacency, allowed)
@@ -115,6 +113,13 @@ def solve_coverage(
         covered=float(cells[a][np.ix_(days, hours)].sum()),
         team_hours_per_week=float(used[k, w]),
     )
+
+
+def check_budget(value) -> None:
+    """A budget is a finite number of team-hours, at least 0 (plan, its curve and the search check it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value) or value < 0:
+        msg = f"--team-hours-per-week must be a non-negative number, got {value!r}"
+        raise UsageError(msg)
 
 
 def _areas(B: int, adjacency: list[tuple[int, int]] | None, allowed: np.ndarray | None) -> list[list[int]]:
