@@ -80,3 +80,22 @@ def test_effect_needs_a_program(tmp_path):
     res = runner.invoke(app, ["synth", "--out", str(tmp_path / "x.csv"), "--calls", "10", "--effect", "-0.3"])
     assert res.exit_code == 2
     assert "--effect and --program go together" in res.output
+
+
+@pytest.mark.parametrize(("name", "unit", "says"), [
+    ("decc_virginia", "beat", "no row has a beat: the evaluation compares beats before and after a launch, so it needs them (nor a district)"),
+    ("portland", "beat", "no row has a beat: the evaluation compares beats before and after a launch, so it needs them; --unit district has data"),
+])
+def test_a_store_without_the_unit_says_so_instead_of_an_empty_panel(real_stores, tmp_path, name, unit, says):
+    # DECC Virginia's CAD export has no beat or district, Portland's NIJ export districts only (each
+    # counted from the store here); the panel was empty and the design said "0 weeks of data"
+    from altresponse import store as store_mod
+
+    calls = store_mod.calls(real_stores[name])
+    assert int(calls.beat.count().execute()) == 0
+    assert (int(calls.district.count().execute()) > 0) == ("--unit district" in says)
+    for design in (["--design-only"], []):
+        res = runner.invoke(app, ["evaluate", "--store", str(real_stores[name]), "--program", str(REPO / "programs" / "durham-heart.yaml"),
+                                  "--unit", unit, *design])
+        assert res.exit_code == 2, res.output
+        assert says in res.output

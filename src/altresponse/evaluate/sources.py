@@ -120,6 +120,11 @@ def _units(t, unit: str, extra: list[str], exclude: list[str]) -> list[str]:
     # Units are those in the data, plus the program's served units (a served unit without a single
     # row is a row of zeros, flagged by the estimators), minus ones the user names as not places.
     seen = t.select(u=t[unit].cast("string")).distinct().to_pandas()["u"].dropna().tolist()
+    if not seen:  # else an empty panel, reported as "0 weeks of data" or as no effect
+        others = [u for u in UNITS if u != unit and u in t.columns and int(t[u].count().execute())]
+        hint = f"; --unit {others[0]} has data" if others else f" (nor a {' or '.join(u for u in UNITS if u != unit)})"
+        msg = f"no row has a {unit}: the evaluation compares {unit}s before and after a launch, so it needs them{hint}"
+        raise UsageError(msg)
     return sorted((set(seen) | {str(u) for u in extra}) - {str(u) for u in exclude})
 
 
