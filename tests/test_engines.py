@@ -133,16 +133,10 @@ def _instants(doc: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def reference(engine_stores, tmp_path_factory):
+def reference(results):
     """DuckDB's result of a check (``reference(check)``), on its own connection, computed when first asked for."""
-    con, done = connect("duckdb"), {}
-
-    def get(check: str):
-        if check not in done:
-            done[check] = run_check(check, engine_stores, con, tmp_path_factory.mktemp(f"reference_{check}"))
-        return done[check]
-
-    return get
+    con = connect("duckdb")
+    return lambda check: results("reference", con, check)
 
 
 def _others():
